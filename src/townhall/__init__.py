@@ -1,0 +1,1 @@
+"""Townhall: shared service patterns for public bodies."""

@@ -1,0 +1,263 @@
+"""Townhall settings: one module, configured only from the environment.
+
+Safe local defaults let `make run` work on a fresh machine. `TOWNHALL_ENV=production` turns the
+defaults off and refuses to start while anything unsafe remains (see `_refuse_unsafe_production`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+
+from townhall.config.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parents[3]
+SRC_DIR = BASE_DIR / "src" / "townhall"
+VAR_DIR = Path(env_str("TOWNHALL_VAR_DIR", str(BASE_DIR / "var")))
+
+TOWNHALL_ENV = env_str("TOWNHALL_ENV", "development")
+if TOWNHALL_ENV not in {"development", "test", "production"}:
+    raise ImproperlyConfigured(
+        f"TOWNHALL_ENV must be development, test or production, not {TOWNHALL_ENV!r}."
+    )
+PRODUCTION = TOWNHALL_ENV == "production"
+
+_INSECURE_DEFAULT_KEY = "django-insecure-townhall-local-development-only"
+SECRET_KEY = env_str("TOWNHALL_SECRET_KEY", _INSECURE_DEFAULT_KEY)
+SECRET_KEY_FALLBACKS = env_list("TOWNHALL_SECRET_KEY_FALLBACKS", [])
+DEBUG = env_bool("TOWNHALL_DEBUG", False)
+ALLOWED_HOSTS = env_list(
+    "TOWNHALL_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
+)
+CSRF_TRUSTED_ORIGINS = env_list("TOWNHALL_CSRF_TRUSTED_ORIGINS", [])
+
+
+def _refuse_unsafe_production() -> None:
+    problems = []
+    if SECRET_KEY == _INSECURE_DEFAULT_KEY or len(SECRET_KEY) < 50:
+        problems.append(
+            "set TOWNHALL_SECRET_KEY to a random value of at least 50 characters "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(64))')"
+        )
+    if DEBUG:
+        problems.append("set TOWNHALL_DEBUG=false (debug pages leak personal data)")
+    if not ALLOWED_HOSTS:
+        problems.append("set TOWNHALL_ALLOWED_HOSTS to the host names you serve, comma-separated")
+    if problems:
+        raise ImproperlyConfigured(
+            "Townhall refuses to start in production: " + "; ".join(problems) + "."
+        )
+
+
+if PRODUCTION:
+    _refuse_unsafe_production()
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_tasks_db",
+    "townhall.core",
+    "townhall.tenancy",
+    "townhall.identity",
+    "townhall.patterns",
+    "townhall.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "townhall.identity.middleware.StaffSessionIdleTimeoutMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "townhall.config.urls"
+WSGI_APPLICATION = "townhall.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "environment": "townhall.web.jinja.environment",
+            "context_processors": ["django.template.context_processors.csp"],
+        },
+    },
+    {
+        # Only Django's own admin (the platform operators' console) uses Django templates.
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------
+# SQLite (WAL) under var/ is the embedded default; DATABASE_URL selects PostgreSQL in production.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'townhall.sqlite3'}")
+# Persistent connections: a new connection per request cost SQLite POSTs two thirds of their speed.
+_database = dj_database_url.parse(
+    DATABASE_URL, conn_max_age=env_int("TOWNHALL_DB_CONN_MAX_AGE", 600), conn_health_checks=True
+)
+if _database["ENGINE"] == "django.db.backends.sqlite3":
+    _database["OPTIONS"] = {
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+        ),
+        # IMMEDIATE stops two writers deadlocking on lock upgrade; timeout waits for the other.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+DATABASES = {"default": _database}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache ----------------------------------------------------------------------------------
+_redis_url = env_str("TOWNHALL_REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
+        if _redis_url
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# --- Background tasks -----------------------------------------------------------------------
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TOWNHALL_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
+# --- Staff accounts and sessions --------------------------------------------------------------
+AUTH_USER_MODEL = "identity.User"
+LOGIN_URL = "identity:sign-in"
+LOGIN_REDIRECT_URL = "identity:home"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+SESSION_COOKIE_AGE = env_int("TOWNHALL_SESSION_MAX_AGE_SECONDS", 8 * 60 * 60)
+TOWNHALL_STAFF_IDLE_SECONDS = env_int("TOWNHALL_STAFF_IDLE_SECONDS", 30 * 60)
+TOWNHALL_SIGN_IN_MAX_FAILURES = env_int("TOWNHALL_SIGN_IN_MAX_FAILURES", 5)
+TOWNHALL_SIGN_IN_LOCKOUT_SECONDS = env_int("TOWNHALL_SIGN_IN_LOCKOUT_SECONDS", 15 * 60)
+TOWNHALL_INVITATION_DAYS = env_int("TOWNHALL_INVITATION_DAYS", 7)
+OTP_TOTP_ISSUER = "Townhall"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+
+# --- Security headers -----------------------------------------------------------------------
+CSRF_FAILURE_VIEW = "townhall.web.views.csrf_failure"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# HSTS is only ever sent on HTTPS responses, so it is safe to default on.
+SECURE_HSTS_SECONDS = env_int("TOWNHALL_HSTS_SECONDS", 365 * 24 * 60 * 60)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+SECURE_SSL_REDIRECT = env_bool("TOWNHALL_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+if env_bool("TOWNHALL_BEHIND_HTTPS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "object-src": [CSP.NONE],
+}
+
+# --- Email ----------------------------------------------------------------------------------
+# Local development prints email to the terminal so a newcomer can follow invitation links.
+EMAIL_BACKEND = env_str(
+    "TOWNHALL_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env_str("TOWNHALL_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("TOWNHALL_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("TOWNHALL_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("TOWNHALL_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("TOWNHALL_EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env_str("TOWNHALL_EMAIL_FROM", "Townhall <no-reply@townhall.localhost>")
+TOWNHALL_BASE_URL = env_str("TOWNHALL_BASE_URL", "http://127.0.0.1:8000")
+
+# --- Languages ------------------------------------------------------------------------------
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("cy", "Cymraeg")]
+LOCALE_PATHS = [SRC_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Europe/London"
+USE_TZ = True
+
+# --- Static files ---------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if env_bool("TOWNHALL_STATIC_MANIFEST", True)
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("TOWNHALL_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+if TOWNHALL_ENV == "test":
+    # Hashing cost is not what tests are about; production keeps Django's default (PBKDF2).
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    STORAGES["staticfiles"] = {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+    }
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,23 @@
+"""URL map. Public pages sit inside i18n_patterns, so Welsh lives at /cy/… without a cookie."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from townhall.web import views as web_views
+
+urlpatterns = [
+    path("healthz", web_views.healthz, name="healthz"),
+    path("platform/", admin.site.urls),
+    path("staff/", include("townhall.identity.urls")),
+]
+urlpatterns += i18n_patterns(
+    path("", web_views.home, name="home"),
+    path("organisations/", include("townhall.tenancy.urls")),
+    prefix_default_language=False,
+)
+
+handler400 = "townhall.web.views.bad_request"
+handler403 = "townhall.web.views.permission_denied"
+handler404 = "townhall.web.views.page_not_found"
+handler500 = "townhall.web.views.server_error"

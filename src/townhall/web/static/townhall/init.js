@@ -1,0 +1,3 @@
+// Progressive enhancement only: every page works with JavaScript off.
+import { initAll } from '../govuk/govuk-frontend.min.js'
+initAll()
