@@ -207,18 +207,22 @@ SECURE_CSP = {
 
 # --- Email ----------------------------------------------------------------------------------
 # Local development prints email to the terminal so a newcomer can follow invitation links.
-EMAIL_BACKEND = env_str(
+_SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+_email_backend = env_str(
     "TOWNHALL_EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend"
-    if PRODUCTION
-    else "django.core.mail.backends.console.EmailBackend",
+    _SMTP_BACKEND if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
 )
-EMAIL_HOST = env_str("TOWNHALL_EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("TOWNHALL_EMAIL_PORT", 25)
-EMAIL_HOST_USER = env_str("TOWNHALL_EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = env_str("TOWNHALL_EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("TOWNHALL_EMAIL_USE_TLS", False)
-EMAIL_TIMEOUT = 10
+_email_options: dict[str, object] = {}
+if _email_backend == _SMTP_BACKEND:
+    _email_options = {
+        "host": env_str("TOWNHALL_EMAIL_HOST", "localhost"),
+        "port": env_int("TOWNHALL_EMAIL_PORT", 25),
+        "username": env_str("TOWNHALL_EMAIL_HOST_USER", ""),
+        "password": env_str("TOWNHALL_EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("TOWNHALL_EMAIL_USE_TLS", False),
+        "timeout": 10,
+    }
+MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
 DEFAULT_FROM_EMAIL = env_str("TOWNHALL_EMAIL_FROM", "Townhall <no-reply@townhall.localhost>")
 TOWNHALL_BASE_URL = env_str("TOWNHALL_BASE_URL", "http://127.0.0.1:8000")
 
