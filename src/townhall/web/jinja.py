@@ -31,8 +31,10 @@ def language_switch(request: HttpRequest) -> dict[str, str]:
 
 def environment(**options: Any) -> Environment:
     loader = options.pop("loader")
+    options.pop("autoescape", None)
     options.setdefault("extensions", []).append("jinja2.ext.i18n")
     env = Environment(
+        autoescape=True,
         loader=ChoiceLoader(
             [
                 loader,

@@ -30,7 +30,7 @@ def test_unknown_page_gets_the_gov_uk_404(client: Client) -> None:
     response = client.get("/this/does/not/exist/")
     assert response.status_code == 404
     body = response.content.decode()
-    assert "<h1 class=\"govuk-heading-l\">Page not found</h1>" in body
+    assert '<h1 class="govuk-heading-l">Page not found</h1>' in body
     assert "govuk-footer" in body
 
 

@@ -7,7 +7,9 @@ from django.test import Client
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/", "/cy/", "/organisations/", "/no-such-page/", "/staff/sign-in/"])
+@pytest.mark.parametrize(
+    "path", ["/", "/cy/", "/organisations/", "/no-such-page/", "/staff/sign-in/"]
+)
 def test_every_page_sends_the_security_headers(client: Client, path: str) -> None:
     response = client.get(path)
     csp = response.headers["Content-Security-Policy"]

@@ -74,7 +74,7 @@ def test_every_setting_read_from_the_environment_is_documented() -> None:
 
 
 def test_the_embedded_database_is_sqlite_in_wal_mode(tmp_path: Path) -> None:
-    """A fresh `migrate` creates var/townhall.sqlite3 in WAL mode (readers never block the writer)."""
+    """A fresh `migrate` creates the database file in WAL mode: readers never block the writer."""
     clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "TOWNHALL_ENV"}}
     result = subprocess.run(
         [sys.executable, "-m", "townhall", "migrate", "-v0"],
