@@ -64,8 +64,45 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     ),
 }
 
-# Top-level URL segments an organisation slug may never take: services will live at /<org>/<service>/.
+# Top-level URL segments an organisation slug may never take: services live at /<org>/<service>/.
+# The system check tenancy.W001 warns when a top-level URL of Townhall's own is missing here.
 RESERVED_SLUGS = frozenset(
-    {"admin", "api", "cy", "en", "healthz", "open311", "organisations", "patterns", "platform",
-     "static", "staff", "media", "services", "accessibility", "cookies", "privacy", "help"}
+    {
+        "admin",
+        "api",
+        "cy",
+        "en",
+        "healthz",
+        "open311",
+        "organisations",
+        "patterns",
+        "platform",
+        "static",
+        "staff",
+        "media",
+        "services",
+        "accessibility",
+        "cookies",
+        "privacy",
+        "help",
+    }
 )
+
+# What each register type code means, for people. Codes are the local-authority register's
+# `local-authority-type`, plus our own: police forces (TPF, SPF), integrated care boards (ICB).
+REGISTER_TYPE_LABELS = {
+    "CC": _("City corporation"),
+    "COMB": _("Combined authority"),
+    "CTY": _("County council"),
+    "LBO": _("London borough"),
+    "MD": _("Metropolitan district"),
+    "NID": _("Northern Ireland district"),
+    "NMD": _("District council"),
+    "SCO": _("Scottish council"),
+    "SRA": _("Strategic regional authority"),
+    "UA": _("Unitary authority"),
+    "WPA": _("Welsh principal council"),
+    "TPF": _("Territorial police force"),
+    "SPF": _("Special police force"),
+    "ICB": _("Integrated care board"),
+}

@@ -7,15 +7,23 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from townhall.core.models import BaseModel
-from townhall.tenancy.constants import ROLE_PERMISSIONS, Nation, OrganisationKind, Permission, Role
+from townhall.tenancy.constants import (
+    REGISTER_TYPE_LABELS,
+    ROLE_PERMISSIONS,
+    Nation,
+    OrganisationKind,
+    Permission,
+    Role,
+)
 
 
 class Organisation(BaseModel):
     """A public body that runs services on Townhall.
 
     `register_key` identifies the row in the register it was imported from (`la:CRF`,
-    `police:dyfed-powys`, `icb:E54000008`), so re-imports update rather than duplicate. `slug` is set
-    once, on creation, because it is part of every public address of the organisation's services.
+    `police:dyfed-powys`, `icb:E54000008`), so re-imports update rather than duplicate. `slug` is
+    set once, on creation, because it is part of every public address of the organisation's
+    services.
     """
 
     register_key = models.CharField(max_length=64, unique=True)
@@ -51,6 +59,11 @@ class Organisation(BaseModel):
 
     def __str__(self) -> str:
         return self.official_name
+
+    @property
+    def type_label(self) -> str:
+        """What sort of body this is, in the reader's language ("District council")."""
+        return str(REGISTER_TYPE_LABELS.get(self.type_code) or self.get_kind_display())
 
 
 class Membership(BaseModel):
