@@ -56,7 +56,7 @@ if PRODUCTION:
     _refuse_unsafe_production()
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "townhall.identity.apps.PlatformAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

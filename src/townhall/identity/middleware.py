@@ -10,7 +10,8 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 
 _LAST_SEEN = "townhall_last_seen"
-# Writing the session on every request would cost a database write per page; a minute's slack is fine.
+# Writing the session on every request would cost a database write per page;
+# a minute's slack is fine.
 _TOUCH_EVERY_SECONDS = 60
 
 
@@ -22,7 +23,10 @@ class StaffSessionIdleTimeoutMiddleware:
         if request.user.is_authenticated:
             now = int(time.time())
             last_seen = request.session.get(_LAST_SEEN)
-            if last_seen is not None and now - int(last_seen) > settings.TOWNHALL_STAFF_IDLE_SECONDS:
+            if (
+                last_seen is not None
+                and now - int(last_seen) > settings.TOWNHALL_STAFF_IDLE_SECONDS
+            ):
                 logout(request)
                 request.session["townhall_signed_out_idle"] = True
             elif last_seen is None or now - int(last_seen) >= _TOUCH_EVERY_SECONDS:

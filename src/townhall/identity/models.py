@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from typing import Any, ClassVar
 
@@ -51,7 +52,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     session_generation = models.UUIDField(default=uuid.uuid4)
     date_joined = models.DateTimeField(default=timezone.now)
 
-    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -104,10 +105,17 @@ class Invitation(BaseModel):
     def __str__(self) -> str:
         return f"Invitation for {self.email} to {self.organisation_id}"
 
+    @staticmethod
+    def hash_token(token: str) -> str:
+        """The stored form of an invitation token. Tokens are 256 random bits: no salt needed."""
+        return hashlib.sha256(token.encode()).hexdigest()
+
     @property
     def is_usable(self) -> bool:
         return (
-            self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
         )
 
 

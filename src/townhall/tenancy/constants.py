@@ -85,6 +85,11 @@ RESERVED_SLUGS = frozenset(
         "cookies",
         "privacy",
         "help",
+        # Fixed segments under /staff/, which sit beside /staff/<organisation-slug>/.
+        "account",
+        "sign-in",
+        "sign-out",
+        "invitations",
     }
 )
 

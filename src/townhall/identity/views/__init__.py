@@ -1,0 +1,1 @@
+"""Staff pages, one module per area: signing in, the user's account, invitations, organisations."""
