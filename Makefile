@@ -76,8 +76,8 @@ browser: ## Install Debian's Chromium for the browser tests if it is missing
 
 .PHONY: lint
 lint: $(VENV)/.synced ## ruff lint and format check
-	$(VENV)/bin/ruff check src tests
-	$(VENV)/bin/ruff format --check src tests
+	$(VENV)/bin/ruff check src
+	$(VENV)/bin/ruff format --check src
 
 .PHONY: typecheck
 typecheck: install ## mypy, strict on src/
