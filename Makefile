@@ -88,6 +88,8 @@ checks: install ## Django system checks, migrations up to date, import contracts
 	TOWNHALL_ENV=test $(TH) check --fail-level WARNING
 	TOWNHALL_ENV=test $(TH) makemigrations --check --dry-run
 	$(VENV)/bin/lint-imports
+	$(TH) patterns check
+	$(TH) patterns test
 
 .PHONY: test-sqlite
 test-sqlite: install browser ## pytest on SQLite
