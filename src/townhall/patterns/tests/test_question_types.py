@@ -201,3 +201,21 @@ class TestDate:
         assert messages(result) == [
             ("dob-day", "The collection date must be the same as or after 15 January 2026")
         ]
+
+
+@pytest.mark.parametrize(
+    ("national", "shown"),
+    [
+        ("02079460000", "020 7946 0000"),
+        ("01214960000", "0121 496 0000"),
+        ("01134960000", "0113 496 0000"),
+        ("03001234567", "0300 123 4567"),
+        ("07700900982", "07700 900982"),
+        ("01632960001", "01632 960001"),
+        ("0169772345", "01697 72345"),
+    ],
+)
+def test_phone_numbers_are_shown_spaced_as_people_write_them(national: str, shown: str) -> None:
+    from townhall.patterns.engine.kinds.text import phone_group
+
+    assert phone_group(national) == shown

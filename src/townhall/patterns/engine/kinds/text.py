@@ -158,8 +158,21 @@ class PhoneKind(QuestionKind[PhoneQuestion]):
 
     def display(self, question: PhoneQuestion, value: Answer, context: Context) -> list[str]:
         if isinstance(value, str) and value.startswith("+44"):
-            return ["0" + value[3:]]
+            return [phone_group("0" + value[3:])]
         return _lines(value)
+
+
+def phone_group(national: str) -> str:
+    """A UK number spaced the way people write it: 020 7946 0000, 0121 496 0000, 07700 900982."""
+    if len(national) != 11:
+        return f"{national[:5]} {national[5:]}"
+    if national.startswith("02"):
+        return f"{national[:3]} {national[3:7]} {national[7:]}"
+    if national[:3] in {"011"} or (national.startswith("01") and national[3] == "1"):
+        return f"{national[:4]} {national[4:7]} {national[7:]}"
+    if national[:2] in {"03", "08", "09"}:
+        return f"{national[:4]} {national[4:7]} {national[7:]}"
+    return f"{national[:5]} {national[5:]}"
 
 
 _POSTCODE = re.compile(
