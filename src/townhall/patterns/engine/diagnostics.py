@@ -22,6 +22,7 @@ CODES: dict[str, str] = {
     "PAT002": "duplicate key in a mapping",
     "PAT003": "a file the pattern folder needs is missing or unreadable",
     "PAT004": "the file is not a mapping at the top level",
+    "PAT005": "a YAML merge key (<<) is not supported",
     "PAT101": "a required field is missing",
     "PAT102": "unknown field",
     "PAT103": "a value has the wrong type or is out of range",

@@ -133,6 +133,12 @@ class _Converter:
                 continue
             # Keys stay the text written: `no:` is the key "no", never the boolean false.
             key = str(key_node.value)
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                # `<<: *anchor` would otherwise become a key named "<<" and fail far from here.
+                self._report(
+                    key_node, "PAT005", "YAML merge keys (<<) are not supported: write the keys out"
+                )
+                continue
             child: DataPath = (*path, key)
             if key in result:
                 first = self.source.keys[child]
