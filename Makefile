@@ -52,6 +52,7 @@ setup-data: install
 	$(TH) migrate --noinput -v0
 	$(TH) organisations import
 	$(TH) demo
+	$(TH) services demo
 
 .PHONY: run
 run: setup-data ## Install, migrate SQLite, load the register and demo data, serve on http://127.0.0.1:8000

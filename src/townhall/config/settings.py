@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "townhall.tenancy",
     "townhall.identity",
     "townhall.patterns",
+    "townhall.services",
+    "townhall.submissions",
+    "townhall.runner",
     "townhall.web",
 ]
 
@@ -172,6 +175,13 @@ TOWNHALL_STAFF_IDLE_SECONDS = env_int("TOWNHALL_STAFF_IDLE_SECONDS", 30 * 60)
 TOWNHALL_SIGN_IN_MAX_FAILURES = env_int("TOWNHALL_SIGN_IN_MAX_FAILURES", 5)
 TOWNHALL_SIGN_IN_LOCKOUT_SECONDS = env_int("TOWNHALL_SIGN_IN_LOCKOUT_SECONDS", 15 * 60)
 TOWNHALL_INVITATION_DAYS = env_int("TOWNHALL_INVITATION_DAYS", 7)
+# A resident's unfinished answers are deleted after this long without a request.
+TOWNHALL_JOURNEY_IDLE_SECONDS = env_int("TOWNHALL_JOURNEY_IDLE_SECONDS", 60 * 60)
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if _redis_url
+    else "django.contrib.sessions.backends.db"
+)
 OTP_TOTP_ISSUER = "Townhall"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -237,6 +247,7 @@ USE_TZ = True
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -7,16 +7,36 @@ import logging
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from townhall.services.queries import service_list_live
+from townhall.tenancy.models import Organisation
+
 logger = logging.getLogger(__name__)
+
+
+DEMO_ORGANISATION_SLUG = "demo"
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html")
+    """The home page, with a link to every demo service so a newcomer can try any pattern."""
+    language = translation.get_language() or "en"
+    demo = Organisation.objects.filter(slug=DEMO_ORGANISATION_SLUG, is_demo=True).first()
+    demo_services = (
+        [
+            {"title": service.title_for(language), "href": f"/{demo.slug}/{service.slug}/"}
+            for service in service_list_live(organisation=demo)
+        ]
+        if demo is not None
+        else []
+    )
+    if language == "cy":
+        demo_services = [{**s, "href": "/cy" + s["href"]} for s in demo_services]
+    return render(request, "web/home.html", {"demo": demo, "demo_services": demo_services})
 
 
 @never_cache

@@ -1,0 +1,48 @@
+"""A resident's journey through a service: their answers so far, kept on the server."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from townhall.core.models import BaseModel
+from townhall.patterns.models import PatternVersion
+from townhall.services.models import Service
+from townhall.submissions.models import Submission
+from townhall.tenancy.models import Organisation
+
+
+class Journey(BaseModel):
+    """One resident's answers to one service, found through a pointer in their Django session.
+
+    It lives in the runner, not in submissions: it is the web runner's working state, thrown away
+    after inactivity, while a submission is the record that is kept. Its id doubles as the
+    submission's idempotency key. A journey finishes on the pattern version it started on, even if
+    the service moves to a newer one meanwhile. A preview journey (an editor walking a service that
+    is not live) never creates a submission.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="journeys")
+    pattern_version = models.ForeignKey(PatternVersion, on_delete=models.PROTECT, related_name="+")
+    answers = models.JSONField(default=dict)
+    language = models.CharField(max_length=5, default="en")
+    preview = models.BooleanField(default=False)
+    last_activity = models.DateTimeField()
+    submission = models.ForeignKey(
+        Submission, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    preview_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["organisation", "service"], name="journey_org_service"),
+            # Finding idle journeys to delete.
+            models.Index(fields=["last_activity"], name="journey_last_activity"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Journey {self.pk} through {self.service_id}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.submission_id is not None or self.preview_sent_at is not None

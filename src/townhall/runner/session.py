@@ -1,0 +1,186 @@
+"""Loading a request's journey: the service, the resident's journey through it, its pattern.
+
+The Django session (database-backed, so it survives a restart) holds only a pointer to each
+journey; the answers live in `Journey` rows. A missing or idle journey sends the resident to the
+"your session has ended" page, never to a half-filled form.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import reverse, translate_url
+from django.utils import translation
+
+from townhall.patterns.engine import CHECK_ANSWERS, Pattern, text_render
+from townhall.patterns.engine.schema_common import Localised
+from townhall.patterns.engine.values import Language, ParamValues
+from townhall.runner.actions import journey_expire, journey_is_idle, journey_touch
+from townhall.runner.constants import DEFAULT_IDLE_SECONDS, SESSION_JOURNEYS
+from townhall.runner.models import Journey
+from townhall.runner.queries import ServiceAccess, get_service_for_user, journey_get
+from townhall.services.engine_cache import pattern_for_version
+from townhall.services.models import Service
+
+
+def idle_seconds() -> int:
+    return int(getattr(settings, "TOWNHALL_JOURNEY_IDLE_SECONDS", DEFAULT_IDLE_SECONDS))
+
+
+def current_language() -> Language:
+    return "cy" if translation.get_language() == "cy" else "en"
+
+
+def _pointer_key(access: ServiceAccess) -> str:
+    return f"{access.service.pk}:preview" if access.preview else str(access.service.pk)
+
+
+def journey_pointer_get(request: HttpRequest, access: ServiceAccess) -> uuid.UUID | None:
+    value = request.session.get(SESSION_JOURNEYS, {}).get(_pointer_key(access))
+    try:
+        return uuid.UUID(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def journey_pointer_set(request: HttpRequest, access: ServiceAccess, journey: Journey) -> None:
+    pointers = dict(request.session.get(SESSION_JOURNEYS, {}))
+    pointers[_pointer_key(access)] = str(journey.pk)
+    request.session[SESSION_JOURNEYS] = pointers
+
+
+@dataclass
+class Runner:
+    """Everything a runner page needs about this request."""
+
+    request: HttpRequest
+    access: ServiceAccess
+    pattern: Pattern
+    language: Language
+    journey: Journey | None = None
+
+    @property
+    def service(self) -> Service:
+        return self.access.service
+
+    @property
+    def params(self) -> ParamValues:
+        # Checked against the pattern by the engine when the service was created or changed.
+        parameters: ParamValues = self.service.parameters
+        return parameters
+
+    @property
+    def answers(self) -> dict[str, Any]:
+        return self.journey.answers if self.journey is not None else {}
+
+    def text(self, text: Localised | None) -> str:
+        """A pattern text in the page's language with its placeholders filled in."""
+        return text_render(
+            pattern=self.pattern,
+            text=text,
+            answers=self.answers,
+            params=self.params,
+            language=self.language,
+        )
+
+    @property
+    def service_name(self) -> str:
+        if self.language == "cy" and self.service.name_cy:
+            return self.service.name_cy
+        if self.language == "en" and self.service.name:
+            return self.service.name
+        return self.text(self.pattern.spec.title)
+
+    def url(self, name: str, page_id: str | None = None) -> str:
+        kwargs = {
+            "organisation_slug": self.service.organisation.slug,
+            "service_slug": self.service.slug,
+        }
+        if page_id is not None:
+            kwargs["page_id"] = page_id
+        return reverse(f"runner:{name}", kwargs=kwargs)
+
+    def page_url(self, page_id: str) -> str:
+        """The address of a page id, or of check answers."""
+        if page_id == CHECK_ANSWERS:
+            return self.url("check-answers")
+        return self.url("page", page_id)
+
+    def context(self, **extra: Any) -> dict[str, Any]:
+        organisation = self.service.organisation
+        return {
+            "organisation_name": organisation.official_name,
+            "organisation_url": reverse("tenancy:detail", kwargs={"slug": organisation.slug}),
+            "service_name": self.service_name,
+            "service_url": self.url("start"),
+            "preview": self.access.preview,
+            # English-only patterns have no Welsh pages, so no toggle (see `welsh_redirect`).
+            "translatable": "cy" in self.pattern.spec.languages,
+            **extra,
+        }
+
+
+def runner_for_service(
+    request: HttpRequest, organisation_slug: str, service_slug: str
+) -> Runner | HttpResponseRedirect:
+    """The service (404 if this visitor may not use it) on its current version, no journey."""
+    access = get_service_for_user(
+        user=request.user, organisation_slug=organisation_slug, service_slug=service_slug
+    )
+    runner = Runner(
+        request=request,
+        access=access,
+        pattern=pattern_for_version(access.service.pattern_version),
+        language=current_language(),
+    )
+    return welsh_redirect(runner) or runner
+
+
+def welsh_redirect(runner: Runner) -> HttpResponseRedirect | None:
+    """A Welsh address of a service whose pattern has no Welsh goes to the English page: a page is
+    never half-translated, and English content is never presented as Welsh."""
+    if runner.language == "cy" and "cy" not in runner.pattern.spec.languages:
+        return redirect(translate_url(runner.request.get_full_path(), "en"))
+    return None
+
+
+def runner_for_journey(
+    request: HttpRequest,
+    organisation_slug: str,
+    service_slug: str,
+    *,
+    finished_ok: bool = False,
+) -> Runner | HttpResponseRedirect:
+    """The service and the visitor's journey through it, or where to send them instead: the start
+    page (no journey yet), "session ended" (an idle or vanished journey, or a form posted after
+    the session ended) or the confirmation (a journey already sent, unless `finished_ok`)."""
+    loaded = runner_for_service(request, organisation_slug, service_slug)
+    if isinstance(loaded, HttpResponseRedirect):
+        return loaded
+    runner = loaded
+    journey_id = journey_pointer_get(request, runner.access)
+    if journey_id is None:
+        return redirect(runner.url("session-ended" if request.method == "POST" else "start"))
+    journey = journey_get(
+        service=runner.service, journey_id=journey_id, preview=runner.access.preview
+    )
+    if journey is None:
+        return redirect(runner.url("session-ended"))
+    if journey_is_idle(journey=journey, idle_seconds=idle_seconds()):
+        journey_expire(journey=journey)
+        return redirect(runner.url("session-ended"))
+    if journey.is_finished and not finished_ok:
+        return redirect(runner.url("confirmation"))
+    # A journey finishes on the version it started on, even if the service has moved on.
+    if journey.pattern_version_id != runner.service.pattern_version_id:
+        runner.pattern = pattern_for_version(journey.pattern_version)
+        if (response := welsh_redirect(runner)) is not None:
+            return response
+    runner.journey = journey
+    journey_touch(journey=journey, language=runner.language)
+    return runner

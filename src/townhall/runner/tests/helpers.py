@@ -1,0 +1,81 @@
+"""Walking a service through the test client, as a resident's browser would."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from django.test import Client
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
+from townhall.services.models import Service
+
+POTHOLE_ANSWERS: list[tuple[str, dict[str, Any]]] = [
+    ("danger", {"danger": "no"}),
+    ("road_type", {"road_type": "road"}),
+    (
+        "location",
+        {
+            "location": "Outside 14 High Street",
+            "location-latitude": "52.24131",
+            "location-longitude": "-3.37906",
+        },
+    ),
+    ("size", {"size": "large"}),
+    ("depth", {"depth": "4cm_to_10cm"}),
+    ("description", {"description": "In the westbound lane, full of water."}),
+    ("photos", {}),
+    ("updates", {"updates": "yes"}),
+    ("email", {"email": "resident@example.com"}),
+]
+
+
+def base_url(service: Service, *, language: str = "en") -> str:
+    prefix = "/cy" if language == "cy" else ""
+    return f"{prefix}/{service.organisation.slug}/{service.slug}/"
+
+
+def start(client: Client, service: Service, *, language: str = "en") -> str:
+    """Press "Start now"; the address of the first page."""
+    response = client.post(base_url(service, language=language))
+    assert response.status_code == 302, response.status_code
+    return str(response["Location"])
+
+
+def answer(
+    client: Client, service: Service, page_id: str, data: dict[str, Any], **options: Any
+) -> Response:
+    language = options.pop("language", "en")
+    query = options.pop("query", "")
+    return client.post(f"{base_url(service, language=language)}{page_id}/{query}", data, **options)
+
+
+def answer_pothole(
+    client: Client, service: Service, *, until: str = "", language: str = "en"
+) -> None:
+    """Start and answer the pothole's pages in order (stopping before `until`), checking that
+    each answer leads to the next page."""
+    start(client, service, language=language)
+    for page_id, data in POTHOLE_ANSWERS:
+        if page_id == until:
+            return
+        response = answer(client, service, page_id, data, language=language)
+        assert response.status_code == 302, (page_id, main(response))
+
+
+def main(response: Response) -> str:
+    """The page's <main>, for assertions about what the resident sees."""
+    body = response.content.decode()
+    return body[body.index("<main") : body.index("</main>")]
+
+
+def text_of(html: str) -> str:
+    """Visible text with tags removed and whitespace collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def location(response: Response) -> str:
+    assert response.status_code == 302, response.status_code
+    return str(response["Location"])

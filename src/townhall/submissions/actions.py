@@ -1,0 +1,84 @@
+"""Storing submissions: exactly one per journey, with a unique reference."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Mapping, Sequence
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from townhall.patterns.engine import SummaryRow
+from townhall.patterns.engine.values import JSON, Language
+from townhall.patterns.models import PatternVersion
+from townhall.services.engine_cache import pattern_for_version
+from townhall.services.models import Service
+from townhall.submissions.constants import Channel
+from townhall.submissions.models import Submission
+from townhall.submissions.references import reference_generate
+
+logger = logging.getLogger(__name__)
+
+# A collision needs two draws of the same 8 characters from 30: even ten in a row means the random
+# source is broken, and failing loudly beats looping.
+_REFERENCE_ATTEMPTS = 10
+
+
+class ReferenceUnavailable(RuntimeError):
+    """No unused reference after several draws: the random source cannot be trusted."""
+
+
+def summary_to_json(summary: Sequence[SummaryRow]) -> list[JSON]:
+    return [
+        {"question_id": row.question_id, "label": row.label, "lines": list(row.lines)}
+        for row in summary
+    ]
+
+
+def submission_create(
+    *,
+    service: Service,
+    pattern_version: PatternVersion,
+    journey_id: uuid.UUID | None,
+    answers: Mapping[str, JSON],
+    summary: Sequence[SummaryRow],
+    language: Language,
+    channel: Channel,
+) -> Submission:
+    """Store a submission, or return the one already stored for `journey_id`.
+
+    The unique constraint on `journey_id` is what guarantees one submission per journey: when two
+    requests race (a double click on two servers), the loser's insert fails and it returns the
+    winner's row. Call it inside the caller's transaction if other writes must go with it.
+    """
+    if journey_id is not None:
+        existing = Submission.objects.filter(journey_id=journey_id).first()
+        if existing is not None:
+            return existing
+    prefix = pattern_for_version(pattern_version).spec.outcome.reference_prefix
+    for _attempt in range(_REFERENCE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                submission = Submission.objects.create(
+                    organisation_id=service.organisation_id,
+                    service=service,
+                    pattern_version=pattern_version,
+                    reference=reference_generate(prefix=prefix),
+                    answers=dict(answers),
+                    summary=summary_to_json(summary),
+                    language=language,
+                    channel=channel,
+                    submitted_at=timezone.now(),
+                    journey_id=journey_id,
+                )
+        except IntegrityError:
+            if journey_id is not None:
+                existing = Submission.objects.filter(journey_id=journey_id).first()
+                if existing is not None:
+                    return existing
+            continue  # the reference was taken: draw another
+        # References are not personal data; answers never go to the log.
+        logger.info("Stored submission %s for service %s", submission.reference, service.pk)
+        return submission
+    raise ReferenceUnavailable(f"No unused {prefix} reference after {_REFERENCE_ATTEMPTS} draws")
