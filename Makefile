@@ -51,6 +51,7 @@ messages-compile: $(VENV)/.synced
 setup-data: install
 	$(TH) migrate --noinput -v0
 	$(TH) organisations import
+	$(TH) patterns publish
 	$(TH) demo
 	$(TH) services demo
 

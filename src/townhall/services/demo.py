@@ -4,20 +4,18 @@ The demo council (`townhall demo`) gets one live service per valid library patte
 parameter values, so a newcomer can try any pattern at once. Running it again creates nothing
 twice. Patterns that fail their checks are skipped and reported, never half-published.
 
-Until the patterns app has its own publishing action, library patterns are stored as
-`PatternVersion` rows here (`pattern_version_store`): same fields, same content hash.
+Library patterns are published through the patterns app's own action, with its checks.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
 from django.utils import timezone
 
+from townhall.patterns.actions import PUBLISHED, REFUSED
+from townhall.patterns.actions import library_publish as patterns_library_publish
 from townhall.patterns.engine import Pattern
 from townhall.patterns.engine.schema import (
     BooleanParameter,
@@ -31,8 +29,7 @@ from townhall.patterns.engine.schema import (
     UrlParameter,
 )
 from townhall.patterns.engine.values import JSON
-from townhall.patterns.library import NOTES_FILE, SCENARIOS_FILE, library_targets, target_load
-from townhall.patterns.models import ChangeType, PatternVersion
+from townhall.patterns.models import PatternVersion
 from townhall.services.actions import service_create
 from townhall.services.constants import ServiceState
 from townhall.services.engine_cache import pattern_for_version
@@ -54,96 +51,23 @@ class DemoReport:
     skipped: list[str] = field(default_factory=list)
 
 
-def content_hash(data: JSON) -> str:
-    """SHA-256 of the canonical JSON of a definition (sorted keys, no spaces)."""
-    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-def _change_type(pattern_id: str, major: int, minor: int) -> ChangeType:
-    previous = (
-        PatternVersion.objects.filter(pattern_id=pattern_id)
-        .order_by("-major", "-minor", "-patch")
-        .first()
-    )
-    if previous is None:
-        return ChangeType.INITIAL
-    if major != previous.major:
-        return ChangeType.MAJOR
-    return ChangeType.MINOR if minor != previous.minor else ChangeType.PATCH
-
-
-def pattern_version_store(
-    *, pattern: Pattern, data: JSON, source: str, scenarios: str = "", notes: str = ""
-) -> tuple[PatternVersion, bool]:
-    """The stored version of this pattern (created if new). Raises ValueError if that id and
-    version is already stored with different content: a published version never changes."""
-    spec = pattern.spec
-    digest = content_hash(data)
-    existing = PatternVersion.objects.filter(pattern_id=spec.id, version=spec.version).first()
-    if existing is not None:
-        if existing.content_hash != digest:
-            raise ValueError(
-                f"{spec.id} {spec.version} is already published with different content: "
-                "give the changed pattern a new version"
-            )
-        return existing, False
-    major, minor, patch = (int(part) for part in spec.version.split("."))
-    version = PatternVersion.objects.create(
-        pattern_id=spec.id,
-        version=spec.version,
-        major=major,
-        minor=minor,
-        patch=patch,
-        title=spec.title.en,
-        summary=spec.summary.en,
-        tags=list(spec.tags),
-        lgsl_codes=list(spec.lgsl),
-        languages=list(spec.languages),
-        owner=spec.owner,
-        definition=data,
-        source=source,
-        scenarios=scenarios,
-        notes=notes,
-        content_hash=digest,
-        change_type=_change_type(spec.id, major, minor),
-    )
-    return version, True
-
-
 def library_publish(library: Path) -> DemoReport:
-    """Every valid pattern in the library as a stored version (`published` lists the new ones,
-    `skipped` the patterns with problems)."""
+    """Every valid pattern in the library as a published version (`published` lists the new
+    ones, `skipped` the patterns with problems or refused versions)."""
     report = DemoReport()
-    for target in library_targets([library]):
-        loaded, problems = target_load(target)
-        if loaded is None or loaded.pattern is None or target.folder is None:
-            name = target.folder.name if target.folder is not None else str(target.path)
+    for entry in patterns_library_publish(paths=[library]):
+        result = entry.result
+        if result is None:
             report.skipped.append(
-                f"{name}: {len(problems)} problem(s); run `townhall patterns check`"
+                f"{entry.name}: {len(entry.problems)} problem(s); run `townhall patterns test`"
             )
-            continue
-        folder = target.folder
-        try:
-            with transaction.atomic():
-                version, created = pattern_version_store(
-                    pattern=loaded.pattern,
-                    data=loaded.data,
-                    source=target.path.read_text(encoding="utf-8"),
-                    scenarios=_read(folder / SCENARIOS_FILE),
-                    notes=_read(folder / NOTES_FILE),
-                )
-        except ValueError as error:
-            report.skipped.append(f"{folder.name}: {error}")
-            continue
-        report.versions.append(version)
-        if created:
-            report.published.append(version)
+        elif result.outcome == REFUSED or result.version is None:
+            report.skipped.append(f"{entry.name}: {'; '.join(result.reasons)}")
+        else:
+            report.versions.append(result.version)
+            if result.outcome == PUBLISHED:
+                report.published.append(result.version)
     return report
-
-
-def _read(path: Path) -> str:
-    return path.read_text(encoding="utf-8") if path.is_file() else ""
 
 
 def demo_parameter_value(name: str, parameter: Parameter, *, welsh: bool) -> JSON:

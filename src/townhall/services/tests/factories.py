@@ -13,11 +13,11 @@ from typing import Any
 from factory.declarations import LazyAttribute, SelfAttribute, Sequence, SubFactory, Trait
 from factory.django import DjangoModelFactory
 
+from townhall.patterns.actions import content_hash
 from townhall.patterns.engine import pattern_parse
 from townhall.patterns.models import ChangeType, PatternVersion
 from townhall.patterns.tests.factories import LIBRARY, pattern_data, question
 from townhall.services.constants import ServiceState
-from townhall.services.demo import content_hash
 from townhall.services.models import Service
 from townhall.tenancy.tests.factories import OrganisationFactory
 

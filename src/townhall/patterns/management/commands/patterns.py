@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from townhall.patterns.actions import PUBLISHED, REFUSED, library_publish
 from townhall.patterns.engine.diagnostics import Severity
 from townhall.patterns.engine.schema import pattern_json_schema_text
 from townhall.patterns.library import Report, library_check, library_test
@@ -39,6 +40,12 @@ class Command(BaseCommand):
         test.add_argument(
             "paths", nargs="*", type=Path, help="Pattern folders (default: patterns/)."
         )
+        publish = subcommands.add_parser(
+            "publish", help="Check, test and publish patterns as immutable versions."
+        )
+        publish.add_argument(
+            "paths", nargs="*", type=Path, help="Pattern folders (default: patterns/)."
+        )
         schema = subcommands.add_parser("schema", help="Write docs/pattern.schema.json.")
         schema.add_argument(
             "--check", action="store_true", help="Fail if the committed file is stale."
@@ -50,6 +57,9 @@ class Command(BaseCommand):
             self._schema(check=options["check"])
             return
         paths = options["paths"] or [library_dir()]
+        if subcommand == "publish":
+            self._publish(paths)
+            return
         report = library_check(paths) if subcommand == "check" else library_test(paths)
         self._print(report, scenarios=subcommand == "test")
 
@@ -62,6 +72,25 @@ class Command(BaseCommand):
         if errors:
             raise CommandError(summary, returncode=1)
         self.stdout.write(self.style.SUCCESS(summary))
+
+    def _publish(self, paths: list[Path]) -> None:
+        refused = 0
+        for entry in library_publish(paths=paths):
+            result = entry.result
+            if result is None:
+                refused += 1
+                for problem in entry.problems:
+                    self.stdout.write(problem.format())
+                self.stdout.write(f"{entry.name}: not published: it has problems")
+            elif result.outcome == REFUSED:
+                refused += 1
+                self.stdout.write(f"{entry.name}: refused: " + "; ".join(result.reasons))
+            elif result.version is not None:
+                version = result.version
+                detail = f" ({version.change_type})" if result.outcome == PUBLISHED else ""
+                self.stdout.write(f"{entry.name} {version.version}: {result.outcome}{detail}")
+        if refused:
+            raise CommandError(f"{refused} pattern(s) not published", returncode=1)
 
     def _schema(self, *, check: bool) -> None:
         path, text = schema_path(), pattern_json_schema_text()
