@@ -14,6 +14,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", web_views.home, name="home"),
     path("organisations/", include("townhall.tenancy.urls")),
+    path("patterns/", include("townhall.patterns.urls")),
     # Last: services live at /<organisation-slug>/<service-slug>/.
     path("", include("townhall.runner.urls")),
     prefix_default_language=False,

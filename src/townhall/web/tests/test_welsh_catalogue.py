@@ -16,6 +16,7 @@ SRC = Path(settings.SRC_DIR)
 PUBLIC_SOURCES = [
     ("web", [("**/jinja2/**.html", "jinja2"), ("views.py", "python")]),
     ("tenancy", [("**/jinja2/**.html", "jinja2"), ("*.py", "python")]),
+    ("patterns", [("**/jinja2/**.html", "jinja2"), ("views.py", "python")]),
     ("runner", [("**/jinja2/**.html", "jinja2"), ("*.py", "python")]),
 ]
 KEYWORDS = {
