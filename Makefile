@@ -11,6 +11,8 @@ PORT ?= 8000
 WORKERS ?= 2
 PG_URL := $(or $(TOWNHALL_TEST_POSTGRES_URL),postgres://postgres@127.0.0.1:5432/townhall)
 PYTEST_ARGS ?=
+# e.g. make bench BENCH_ARGS="--databases sqlite --rounds 3" (bench/README.md)
+BENCH_ARGS ?=
 
 .PHONY: help
 help: ## List every target with what it does
@@ -54,6 +56,7 @@ setup-data: install
 	$(TH) patterns publish
 	$(TH) demo
 	$(TH) services demo
+	$(TH) housekeeping
 
 .PHONY: run
 run: setup-data ## Install, migrate SQLite, load the register and demo data, serve on http://127.0.0.1:8000
@@ -111,9 +114,16 @@ test-postgres: install browser ## pytest on PostgreSQL (required in CI; skipped 
 .PHONY: test
 test: lint typecheck checks test-sqlite test-postgres ## Install what tests need and run every check and test, on SQLite and PostgreSQL
 
+.PHONY: wrk
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "Installing Debian's wrk for the benchmarks."; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] && echo "" || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; }
+
 .PHONY: bench
-bench: install ## Run the benchmarks in bench/ (ratios against a baseline measured in the same run)
-	@ls bench/*.py >/dev/null 2>&1 && for b in bench/bench_*.py; do $(VENV)/bin/python $$b || exit 1; done || echo "No benchmarks yet."
+bench: install wrk ## Run the benchmarks in bench/ (ratios against a baseline measured in the same run)
+	@ls bench/*.py >/dev/null 2>&1 && for b in bench/bench_*.py; do $(VENV)/bin/python $$b $(BENCH_ARGS) || exit 1; done || echo "No benchmarks yet."
 
 .PHONY: clean
 clean: ## Remove installed dependencies and generated files (keeps var/, your database)

@@ -177,6 +177,8 @@ TOWNHALL_SIGN_IN_LOCKOUT_SECONDS = env_int("TOWNHALL_SIGN_IN_LOCKOUT_SECONDS", 1
 TOWNHALL_INVITATION_DAYS = env_int("TOWNHALL_INVITATION_DAYS", 7)
 # A resident's unfinished answers are deleted after this long without a request.
 TOWNHALL_JOURNEY_IDLE_SECONDS = env_int("TOWNHALL_JOURNEY_IDLE_SECONDS", 60 * 60)
+# "Save and come back later" links work until the end of the day this many days after sending.
+TOWNHALL_SAVE_RETURN_DAYS = env_int("TOWNHALL_SAVE_RETURN_DAYS", 7)
 SESSION_ENGINE = (
     "django.contrib.sessions.backends.cached_db"
     if _redis_url
@@ -244,12 +246,54 @@ USE_I18N = True
 TIME_ZONE = "Europe/London"
 USE_TZ = True
 
+# --- Uploaded files -------------------------------------------------------------------------
+# Residents' uploads: a folder under TOWNHALL_VAR_DIR (one machine, or a disk they all share), or
+# an S3-compatible bucket. S3 credentials come from the standard AWS_* variables (or the machine's
+# role), which django-storages and boto3 read themselves: secrets never sit in settings.
+MEDIA_ROOT = VAR_DIR / "media"
+_FILE_STORAGE = env_str("TOWNHALL_STORAGE", "filesystem")
+if _FILE_STORAGE == "filesystem":
+    _default_storage: dict[str, object] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif _FILE_STORAGE == "s3":
+    _bucket = env_str("TOWNHALL_S3_BUCKET", "")
+    if not _bucket:
+        raise ImproperlyConfigured("TOWNHALL_STORAGE=s3 needs TOWNHALL_S3_BUCKET, the bucket name.")
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _bucket,
+            # Empty for AWS itself; the address of any other S3-compatible service.
+            "endpoint_url": env_str("TOWNHALL_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("TOWNHALL_S3_REGION", "") or None,
+            # Private objects (the bucket's own policy), never overwritten in place.
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+else:
+    raise ImproperlyConfigured(f"TOWNHALL_STORAGE must be filesystem or s3, not {_FILE_STORAGE!r}.")
+# Residents' files are personal data: readable by the app's own user (and group) only.
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+# The most one request's uploaded files may hold together; larger uploads are not kept and the
+# resident is told the file is too big (runner/upload_handlers.py).
+TOWNHALL_UPLOAD_MAX_REQUEST_MB = env_int("TOWNHALL_UPLOAD_MAX_REQUEST_MB", 100)
+# An uploaded file is held in memory up to this size while a request is read, then in an
+# anonymous temporary file, so memory per request stays small whatever is uploaded.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# Only the runner's question pages take files (through their own limited handler); every other
+# form throws uploaded files away unread, so nothing posted there lands on disk or in memory.
+FILE_UPLOAD_HANDLERS = ["townhall.runner.upload_handlers.NoFilesUploadHandler"]
+# The most a form's other fields may hold (Django answers more with 400): the longest answer the
+# pattern format allows (100,000 characters, at most 12 bytes each URL-encoded) fits with room.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -1,20 +1,35 @@
-"""Writes to journeys: start, store answers, keep alive, expire, and send."""
+"""Writes to journeys: start, store answers, keep alive, expire, send, save and come back later,
+and give feedback."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import secrets
 from collections.abc import Mapping
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from townhall.patterns.engine import Pattern, answers_prune, summary_build
 from townhall.patterns.engine.values import JSON, Language, ParamValues
-from townhall.runner.constants import TOUCH_EVERY_SECONDS
-from townhall.runner.models import Journey
+from townhall.runner.constants import TOUCH_EVERY_SECONDS, SaveLinkState
+from townhall.runner.models import Journey, SaveLink
+from townhall.runner.queries import save_link_state
+from townhall.runner.tasks_save import save_link_email_send
+from townhall.runner.uploads import (
+    journey_files_delete,
+    storage_files_delete,
+    submission_files_copy,
+)
 from townhall.services.models import Service
-from townhall.submissions.actions import submission_create
-from townhall.submissions.constants import Channel
+from townhall.submissions.actions import (
+    feedback_create,
+    submission_answers_set,
+    submission_create,
+)
+from townhall.submissions.constants import Channel, Satisfaction
 from townhall.submissions.models import Submission
 
 
@@ -59,19 +74,32 @@ def journey_touch(*, journey: Journey, language: Language) -> None:
 
 
 def journey_is_idle(*, journey: Journey, idle_seconds: int) -> bool:
-    return timezone.now() - journey.last_activity > dt.timedelta(seconds=idle_seconds)
+    """Idle for longer than the limit, and not kept by a "save and come back later" link."""
+    now = timezone.now()
+    if journey.kept_until is not None and journey.kept_until > now:
+        return False
+    return now - journey.last_activity > dt.timedelta(seconds=idle_seconds)
 
 
 def journey_expire(*, journey: Journey) -> None:
-    """Delete an idle journey and its answers: the resident sees "your session has ended"."""
+    """Delete an idle journey, its answers and its files: the resident sees "your session has
+    ended"."""
     Journey.objects.filter(pk=journey.pk).delete()
+    # Robust: a storage hiccup must not stop the resident seeing that page; housekeeping retries.
+    transaction.on_commit(
+        functools.partial(journey_files_delete, journey_id=journey.pk), robust=True
+    )
 
 
 def journeys_idle_delete(*, idle_seconds: int) -> int:
     """Delete every journey idle for longer than the limit (a periodic clean-up); how many."""
-    cutoff = timezone.now() - dt.timedelta(seconds=idle_seconds)
-    deleted, _ = Journey.objects.filter(last_activity__lt=cutoff).delete()
-    return deleted
+    now = timezone.now()
+    cutoff = now - dt.timedelta(seconds=idle_seconds)
+    _total, by_model = (
+        Journey.objects.filter(last_activity__lt=cutoff).exclude(kept_until__gt=now).delete()
+    )
+    # Journeys only: the total also counts the save links deleted with them.
+    return by_model.get(Journey._meta.label, 0)
 
 
 def journey_submit(
@@ -85,42 +113,166 @@ def journey_submit(
     """
     if journey.preview:
         raise ValueError("A preview journey never creates a submission.")
-    with transaction.atomic():
-        # Lock only the journey row ("of self"): PostgreSQL cannot lock the nullable side of the
-        # outer join to the submission.
-        locked = (
-            Journey.objects.select_for_update(of=("self",))
-            .select_related("service", "pattern_version", "submission")
-            .get(pk=journey.pk)
-        )
-        if locked.submission is not None:
-            return locked.submission
-        summary = summary_build(
-            pattern=pattern, answers=locked.answers, params=params, language=language
-        )
-        submission = submission_create(
-            service=locked.service,
-            pattern_version=locked.pattern_version,
-            journey_id=locked.pk,
-            answers=locked.answers,
-            summary=summary,
-            language=language,
-            channel=Channel.WEB,
-        )
-        locked.submission = submission
-        locked.answers = {}
-        locked.language = language
-        locked.last_activity = timezone.now()
-        locked.save(
-            update_fields=["submission", "answers", "language", "last_activity", "updated_at"]
-        )
+    copies: list[str] = []  # uploaded files copied to the submission's folder
+    try:
+        with transaction.atomic():
+            # Lock only the journey row ("of self"): PostgreSQL cannot lock the nullable side of
+            # the outer join to the submission.
+            locked = (
+                Journey.objects.select_for_update(of=("self",))
+                .select_related("service", "pattern_version", "submission")
+                .get(pk=journey.pk)
+            )
+            if locked.submission is not None:
+                return locked.submission
+            summary = summary_build(
+                pattern=pattern, answers=locked.answers, params=params, language=language
+            )
+            submission = submission_create(
+                service=locked.service,
+                pattern_version=locked.pattern_version,
+                journey_id=locked.pk,
+                answers=locked.answers,
+                summary=summary,
+                language=language,
+                channel=Channel.WEB,
+            )
+            # Uploaded files move under the reference in the same transaction: the originals go
+            # only once it commits, and the copies go if it does not (below).
+            moved = submission_files_copy(
+                answers=submission.answers, journey_id=locked.pk, reference=submission.reference
+            )
+            copies = moved.copies
+            if moved.copies:
+                submission = submission_answers_set(submission=submission, answers=moved.answers)
+            transaction.on_commit(
+                functools.partial(storage_files_delete, moved.originals), robust=True
+            )
+            locked.submission = submission
+            locked.answers = {}
+            locked.language = language
+            locked.last_activity = timezone.now()
+            locked.save(
+                update_fields=["submission", "answers", "language", "last_activity", "updated_at"]
+            )
+    except BaseException:
+        storage_files_delete(copies)
+        raise
     return submission
 
 
 def journey_preview_send(*, journey: Journey) -> Journey:
-    """An editor "sends" a preview: it is marked finished and nothing is stored anywhere else."""
+    """An editor "sends" a preview: it is marked finished, its uploaded files are deleted and
+    nothing is stored anywhere else."""
     if journey.preview_sent_at is None:
         journey.preview_sent_at = timezone.now()
         journey.last_activity = journey.preview_sent_at
         journey.save(update_fields=["preview_sent_at", "last_activity", "updated_at"])
+        transaction.on_commit(
+            functools.partial(journey_files_delete, journey_id=journey.pk), robust=True
+        )
     return journey
+
+
+# --- Save and come back later -------------------------------------------------------------------
+
+SAVE_TOKEN_BYTES = 32
+
+
+class SaveLinkUnusableError(Exception):
+    """The link was used, replaced or expired, or its journey finished, before it could be used."""
+
+    def __init__(self, state: SaveLinkState) -> None:
+        super().__init__(state)
+        self.state = state
+
+
+def save_link_expiry(*, days: int) -> dt.datetime:
+    """The end of the local day `days` from today: residents read "until 11:59pm on <date>",
+    which is easier to act on than an exact time a week away."""
+    last_day = timezone.localdate() + dt.timedelta(days=days)
+    end = dt.datetime.combine(last_day, dt.time(23, 59, 59))
+    return timezone.make_aware(end)
+
+
+def save_link_create(*, journey: Journey, email: str, language: Language) -> SaveLink:
+    """Keep the journey until the new link expires and email the link to `email`.
+
+    The address is not stored: it is an argument of the email task, enqueued when the transaction
+    commits, like the raw token (the database keeps only its hash). Earlier links of the journey
+    are used up, so only the newest email works.
+    """
+    if journey.preview:
+        raise ValueError("A preview journey cannot be saved.")
+    token = secrets.token_urlsafe(SAVE_TOKEN_BYTES)
+    now = timezone.now()
+    expires_at = save_link_expiry(days=settings.TOWNHALL_SAVE_RETURN_DAYS)
+    with transaction.atomic():
+        SaveLink.objects.filter(journey=journey, used_at__isnull=True).update(
+            used_at=now, updated_at=now
+        )
+        link = SaveLink.objects.create(
+            organisation_id=journey.organisation_id,
+            journey=journey,
+            token_hash=SaveLink.hash_token(token),
+            expires_at=expires_at,
+        )
+        journey.kept_until = expires_at
+        journey.language = language
+        journey.save(update_fields=["kept_until", "language", "updated_at"])
+        link_id = str(link.pk)
+        transaction.on_commit(
+            lambda: save_link_email_send.enqueue(
+                link_id=link_id, token=token, email=email, language=language
+            )
+        )
+    return link
+
+
+def save_link_use(*, link: SaveLink) -> Journey:
+    """Use the link up and wake its journey: the idle limit counts from now again.
+
+    The link row is locked, so two clicks (or two browsers) race for it and exactly one wins;
+    the other gets SaveLinkUnusableError, as does anyone with a used, replaced or expired link.
+    """
+    with transaction.atomic():
+        locked = (
+            SaveLink.objects.select_for_update(of=("self",))
+            .select_related("journey")
+            .get(pk=link.pk)
+        )
+        state = save_link_state(link=locked)
+        if state is not SaveLinkState.USABLE:
+            raise SaveLinkUnusableError(state)
+        now = timezone.now()
+        locked.used_at = now
+        locked.save(update_fields=["used_at", "updated_at"])
+        journey = locked.journey
+        journey.kept_until = None
+        journey.last_activity = now
+        journey.save(update_fields=["kept_until", "last_activity", "updated_at"])
+    return journey
+
+
+# --- Feedback ---------------------------------------------------------------------------------
+
+
+def journey_feedback_give(
+    *, journey: Journey, rating: Satisfaction, comment: str, language: Language
+) -> bool:
+    """Store the feedback of a finished journey, once: False (storing nothing) if this journey
+    already gave it. A preview journey's feedback is never stored.
+
+    The flag flips with a conditional update, so two posts at once store one feedback.
+    """
+    if journey.preview or not journey.is_finished:
+        return False
+    with transaction.atomic():
+        claimed = Journey.objects.filter(pk=journey.pk, feedback_given=False).update(
+            feedback_given=True, updated_at=timezone.now()
+        )
+        if not claimed:
+            return False
+        feedback_create(service=journey.service, rating=rating, comment=comment, language=language)
+    journey.feedback_given = True
+    return True

@@ -1,6 +1,9 @@
-"""Fixed parts of the runner: session keys, page addresses and the idle limit's default."""
+"""Fixed parts of the runner: session keys, page addresses, the idle limit's default and the states
+of a save-and-return link."""
 
 from __future__ import annotations
+
+from enum import StrEnum
 
 # The Django session holds only pointers to journeys, by service: {"<service id>[:preview]": id}.
 SESSION_JOURNEYS = "townhall_journeys"
@@ -12,3 +15,12 @@ RETURN_TO_CHECK_ANSWERS = "check-answers"
 DEFAULT_IDLE_SECONDS = 60 * 60
 # Writing last_activity on every page view would cost a write per GET: a minute's slack is fine.
 TOUCH_EVERY_SECONDS = 60
+
+
+class SaveLinkState(StrEnum):
+    """What opening a "save and come back later" link finds."""
+
+    USABLE = "usable"
+    # Used, replaced by a newer link, or its journey was sent meanwhile.
+    USED = "used"
+    EXPIRED = "expired"

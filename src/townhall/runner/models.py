@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.db import models
 
 from townhall.core.models import BaseModel
@@ -32,6 +34,11 @@ class Journey(BaseModel):
         Submission, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     preview_sent_at = models.DateTimeField(null=True, blank=True)
+    # While a "save and come back later" link is valid, its expiry replaces the idle limit.
+    kept_until = models.DateTimeField(null=True, blank=True)
+    # One feedback per finished journey. A flag, not a time: a time would let someone match the
+    # anonymous feedback to this journey's submission.
+    feedback_given = models.BooleanField(default=False)
 
     class Meta:
         indexes = [
@@ -46,3 +53,30 @@ class Journey(BaseModel):
     @property
     def is_finished(self) -> bool:
         return self.submission_id is not None or self.preview_sent_at is not None
+
+
+class SaveLink(BaseModel):
+    """A "save and come back later" link: it re-attaches a journey to whoever opens it, once.
+
+    Only a SHA-256 hash of the token is stored, so a database dump does not open anyone's answers,
+    and no email address is stored at all (it goes to the email task and nowhere else). Making a
+    new link for a journey uses up its earlier ones, so only the newest email works. The row goes
+    when its journey is deleted.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="save_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "journey"], name="savelink_org_journey")]
+
+    def __str__(self) -> str:
+        return f"Save link {self.pk} for journey {self.journey_id}"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        """The stored form of a token. Tokens are 256 random bits: no salt needed."""
+        return hashlib.sha256(token.encode()).hexdigest()

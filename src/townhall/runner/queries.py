@@ -9,10 +9,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
 
 from townhall.identity.models import User
 from townhall.identity.queries import get_membership_for_user
-from townhall.runner.models import Journey
+from townhall.runner.constants import SaveLinkState
+from townhall.runner.models import Journey, SaveLink
 from townhall.services.models import Service
 from townhall.services.queries import service_get, service_get_live
 from townhall.tenancy.constants import Permission
@@ -55,8 +57,28 @@ def _is_verified_staff(user: Any) -> bool:
 
 
 def journey_get(*, service: Service, journey_id: uuid.UUID, preview: bool) -> Journey | None:
+    # No joins: every request loads its journey, and only the confirmation page needs the
+    # submission (loaded there); the pattern comes from the engine cache by version id.
+    return Journey.objects.filter(pk=journey_id, service=service, preview=preview).first()
+
+
+def save_link_get_by_token(*, service: Service, token: str) -> SaveLink | None:
+    """The save-and-return link with this token for a journey through `service` (a token from
+    another service's link is unknown here)."""
     return (
-        Journey.objects.select_related("pattern_version", "submission")
-        .filter(pk=journey_id, service=service, preview=preview)
+        SaveLink.objects.select_related("journey")
+        .filter(
+            token_hash=SaveLink.hash_token(token),
+            journey__service=service,
+            journey__preview=False,
+        )
         .first()
     )
+
+
+def save_link_state(*, link: SaveLink) -> SaveLinkState:
+    if link.used_at is not None or link.journey.is_finished:
+        return SaveLinkState.USED
+    if link.expires_at <= timezone.now():
+        return SaveLinkState.EXPIRED
+    return SaveLinkState.USABLE

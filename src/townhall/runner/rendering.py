@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from markupsafe import Markup, escape
 
@@ -12,6 +13,7 @@ from townhall.patterns.engine import FieldError, SummaryRow
 from townhall.patterns.engine.schema_questions import AddAnotherQuestion, FileQuestion, QuestionBase
 from townhall.runner.constants import RETURN_PARAM, RETURN_TO_CHECK_ANSWERS
 from townhall.runner.forms import FormValues
+from townhall.runner.page_cache import Slots, page_render
 from townhall.runner.session import Runner
 from townhall.runner.text import body_html
 from townhall.runner.widgets import question_widgets
@@ -26,9 +28,20 @@ def page_title(runner: Runner, title: str, *, errors: bool = False) -> str:
     return f"{_('Error:')} {full}" if errors else full
 
 
-def error_list(errors: Sequence[FieldError]) -> list[dict[str, str]]:
+def error_list(errors: Sequence[FieldError], *, slots: Slots) -> list[dict[str, str]]:
     """The error summary's links, to the input each error belongs to."""
-    return [{"text": error.message, "href": f"#{error.field}"} for error in errors]
+    return [{"text": slots.text(error.message), "href": f"#{error.field}"} for error in errors]
+
+
+def runner_render(runner: Runner, template_name: str, context: dict[str, Any]) -> HttpResponse:
+    """A runner page, through the page cache (the per-request parts are `runner.slots`)."""
+    return page_render(runner.request, template_name, context, slots=runner.slots)
+
+
+def form_action(runner: Runner) -> str:
+    # The address with its query string: a per-request slot, so a made-up query string
+    # cannot fill the page cache.
+    return runner.slots.text(runner.request.get_full_path())
 
 
 def first_errors(errors: Sequence[FieldError]) -> dict[str, str]:
@@ -51,7 +64,11 @@ def question_context(
     """The context of a question page: heading, guidance, widgets and errors. `items` is how many
     "add another" items to show (by default, as many as `values` has)."""
     ctx = FieldContext(
-        render=runner.text, language=runner.language, values=values, errors=first_errors(errors)
+        render=runner.text,
+        language=runner.language,
+        values=values,
+        errors=first_errors(errors),
+        slots=runner.slots,
     )
     label = runner.text(question.label)
     body = runner.text(question.body)
@@ -74,16 +91,20 @@ def question_context(
         widgets = question_widgets(question, ctx, name=question.id, heading=heading)
     if isinstance(question, FileQuestion):
         stored = runner.answers.get(question.id) or []
-        extra["uploaded"] = [item.get("name", "") for item in stored if isinstance(item, dict)]
+        extra["uploaded"] = [
+            runner.slots.text(str(item.get("name", "")))
+            for item in stored
+            if isinstance(item, dict)
+        ]
     return runner.context(
         title=page_title(runner, label, errors=bool(errors)),
         heading=label if separate_heading else "",
         body_html=body_html(body) if body else "",
         widgets=widgets,
-        error_list=error_list(errors),
+        error_list=error_list(errors, slots=runner.slots),
         multipart=isinstance(question, FileQuestion),
-        back_href=back_href,
-        form_action=runner.request.get_full_path(),
+        back_href=runner.slots.text(back_href),
+        form_action=form_action(runner),
         change=change,
         **extra,
     )
@@ -93,7 +114,7 @@ def summary_rows(runner: Runner, rows: Sequence[SummaryRow]) -> list[dict[str, A
     """govukSummaryList rows, each with a "Change" link that comes back to check answers."""
     result = []
     for row in rows:
-        lines = Markup("<br>").join(escape(line) for line in row.lines)
+        lines = runner.slots.markup(Markup("<br>").join(escape(line) for line in row.lines))
         href = f"{runner.page_url(row.change_page)}?{RETURN_PARAM}={RETURN_TO_CHECK_ANSWERS}"
         result.append(
             {

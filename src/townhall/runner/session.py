@@ -8,7 +8,7 @@ journey; the answers live in `Journey` rows. A missing or idle journey sends the
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -23,8 +23,9 @@ from townhall.patterns.engine.values import Language, ParamValues
 from townhall.runner.actions import journey_expire, journey_is_idle, journey_touch
 from townhall.runner.constants import DEFAULT_IDLE_SECONDS, SESSION_JOURNEYS
 from townhall.runner.models import Journey
+from townhall.runner.page_cache import Slots
 from townhall.runner.queries import ServiceAccess, get_service_for_user, journey_get
-from townhall.services.engine_cache import pattern_for_version
+from townhall.services.engine_cache import pattern_for_version_id
 from townhall.services.models import Service
 
 
@@ -63,6 +64,8 @@ class Runner:
     pattern: Pattern
     language: Language
     journey: Journey | None = None
+    # The per-request parts of the page this request renders (see page_cache).
+    slots: Slots = field(default_factory=Slots)
 
     @property
     def service(self) -> Service:
@@ -118,6 +121,9 @@ class Runner:
             "organisation_url": reverse("tenancy:detail", kwargs={"slug": organisation.slug}),
             "service_name": self.service_name,
             "service_url": self.url("start"),
+            # Question pages' "Save and come back later" (views_save), confirmation's feedback link.
+            "save_url": self.url("save"),
+            "feedback_url": self.url("feedback"),
             "preview": self.access.preview,
             # English-only patterns have no Welsh pages, so no toggle (see `welsh_redirect`).
             "translatable": "cy" in self.pattern.spec.languages,
@@ -135,7 +141,7 @@ def runner_for_service(
     runner = Runner(
         request=request,
         access=access,
-        pattern=pattern_for_version(access.service.pattern_version),
+        pattern=pattern_for_version_id(access.service.pattern_version_id),
         language=current_language(),
     )
     return welsh_redirect(runner) or runner
@@ -178,7 +184,7 @@ def runner_for_journey(
         return redirect(runner.url("confirmation"))
     # A journey finishes on the version it started on, even if the service has moved on.
     if journey.pattern_version_id != runner.service.pattern_version_id:
-        runner.pattern = pattern_for_version(journey.pattern_version)
+        runner.pattern = pattern_for_version_id(journey.pattern_version_id)
         if (response := welsh_redirect(runner)) is not None:
             return response
     runner.journey = journey

@@ -9,7 +9,7 @@ redirect, GET). Which page a resident may see and where they go next is decided 
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -36,7 +36,13 @@ from townhall.runner.actions import (
 from townhall.runner.constants import RETURN_PARAM, RETURN_TO_CHECK_ANSWERS
 from townhall.runner.forms import form_values_from_answer, form_values_from_post, raw_from_post
 from townhall.runner.queries import journey_get
-from townhall.runner.rendering import page_title, question_context, summary_rows
+from townhall.runner.rendering import (
+    form_action,
+    page_title,
+    question_context,
+    runner_render,
+    summary_rows,
+)
 from townhall.runner.session import (
     Runner,
     idle_seconds,
@@ -46,6 +52,7 @@ from townhall.runner.session import (
     runner_for_service,
 )
 from townhall.runner.text import body_html
+from townhall.runner.upload_handlers import with_upload_limits
 from townhall.runner.uploads import upload_describe, upload_store
 from townhall.runner.widgets_group import group_items, group_values
 
@@ -62,8 +69,8 @@ def start(request: HttpRequest, organisation_slug: str, service_slug: str) -> Ht
         return _journey_begin(runner)
     start_page = runner.pattern.spec.start
     title = runner.text(start_page.title) if start_page.title else runner.service_name
-    return render(
-        request,
+    return runner_render(
+        runner,
         "runner/start.html",
         runner.context(
             title=page_title(runner, title),
@@ -97,6 +104,7 @@ def _journey_begin(runner: Runner) -> HttpResponse:
     return redirect(runner.page_url(runner.pattern.first_page))
 
 
+@with_upload_limits  # uploads: limits set before the form is read (and CSRF checked after)
 @never_cache
 @require_http_methods(_METHODS)
 def page(
@@ -134,7 +142,7 @@ def page(
     assert question is not None  # noqa: S101 - every page is a question, content or exit page
     values = form_values_from_answer(question, runner.answers.get(page_id), page_id)
     context = question_context(runner, question, values=values, back_href=back_href, change=change)
-    return render(request, "runner/question.html", context)
+    return runner_render(runner, "runner/question.html", context)
 
 
 def _content_page(
@@ -142,8 +150,8 @@ def _content_page(
 ) -> HttpResponse:
     title = runner.text(page_model.title)
     button = runner.text(page_model.button) if isinstance(page_model, ContentPage) else ""
-    return render(
-        runner.request,
+    return runner_render(
+        runner,
         "runner/content.html",
         runner.context(
             title=page_title(runner, title),
@@ -151,8 +159,8 @@ def _content_page(
             body_html=body_html(runner.text(page_model.body)),
             button=button or _("Continue"),
             is_exit=is_exit,
-            back_href=back_href,
-            form_action=runner.request.get_full_path(),
+            back_href=runner.slots.text(back_href),
+            form_action=form_action(runner),
         ),
     )
 
@@ -192,7 +200,7 @@ def _question_post(
             back_href=back_href,
             change=change,
         )
-        return render(request, "runner/question.html", context)
+        return runner_render(runner, "runner/question.html", context)
     values = dict(result.values)
     if described:
         values[page_id] = upload_store(
@@ -228,7 +236,7 @@ def _add_another_redisplay(
         change=change,
         items=len(items),
     )
-    return render(runner.request, "runner/question.html", context)
+    return runner_render(runner, "runner/question.html", context)
 
 
 def _continue(runner: Runner, page_id: str, *, path: list[str], change: bool) -> HttpResponse:
@@ -275,8 +283,8 @@ def check_answers(request: HttpRequest, organisation_slug: str, service_slug: st
     )
     path = flow.journey_path(pattern=runner.pattern, answers=runner.answers, params=runner.params)
     title = runner.text(runner.pattern.spec.check_answers.title)
-    return render(
-        request,
+    return runner_render(
+        runner,
         "runner/check_answers.html",
         runner.context(
             title=page_title(runner, title),
@@ -302,8 +310,8 @@ def declaration(request: HttpRequest, organisation_slug: str, service_slug: str)
     if request.method == "POST":
         return _send(runner)
     title = runner.text(spec.title)
-    return render(
-        request,
+    return runner_render(
+        runner,
         "runner/declaration.html",
         runner.context(
             title=page_title(runner, title),
@@ -362,13 +370,13 @@ def confirmation(request: HttpRequest, organisation_slug: str, service_slug: str
             runner.text(spec.confirmation_body),
             runner.text(spec.what_happens_next),
         )
-    return render(
-        request,
+    return runner_render(
+        runner,
         "runner/confirmation.html",
         runner.context(
             title=page_title(runner, title),
             heading=title,
-            reference=submission.reference if submission is not None else "",
+            reference=runner.slots.text(submission.reference) if submission is not None else "",
             body_html=body_html(body) if body else "",
             what_happens_next_html=body_html(next_text),
         ),
@@ -382,8 +390,8 @@ def session_ended(request: HttpRequest, organisation_slug: str, service_slug: st
     if isinstance(runner, HttpResponseRedirect):
         return runner
     minutes = max(idle_seconds() // 60, 1)
-    return render(
-        request,
+    return runner_render(
+        runner,
         "runner/session_ended.html",
         runner.context(title=page_title(runner, _("Your session has ended")), minutes=minutes),
     )

@@ -24,7 +24,14 @@ from townhall.patterns.engine.schema_questions import (
     TextQuestion,
     YesNoQuestion,
 )
-from townhall.runner.widgets_base import Builder, FieldContext, Heading, Widget, text_input
+from townhall.runner.widgets_base import (
+    Builder,
+    FieldContext,
+    Heading,
+    Widget,
+    character_count_texts,
+    text_input,
+)
 from townhall.runner.widgets_compound import (
     address_widgets,
     file_widgets,
@@ -122,17 +129,7 @@ def _long_text(
         "errorMessage": ctx.error(name),
         "maxlength": question.max_length,
         "rows": 8,
-        # Shown without JavaScript; the others are the enhancement's live count.
-        "textareaDescriptionText": _("You can enter up to %{count} characters"),
-        "charactersUnderLimitText": {
-            "one": _("You have %{count} character remaining"),
-            "other": _("You have %{count} characters remaining"),
-        },
-        "charactersAtLimitText": _("You have 0 characters remaining"),
-        "charactersOverLimitText": {
-            "one": _("You have %{count} character too many"),
-            "other": _("You have %{count} characters too many"),
-        },
+        **character_count_texts(),
     }
     return [{"macro": "characterCount", "params": params}]
 
@@ -202,7 +199,7 @@ def _choices(
 
 def _yes_no(question: QuestionBase, ctx: FieldContext, name: str, heading: Heading) -> list[Widget]:
     assert isinstance(question, YesNoQuestion)  # noqa: S101 - dispatched by type
-    current = ctx.value(name)
+    current = ctx.current(name)
     yes = ctx.render(question.yes_label) or word("yes", ctx.language)
     no = ctx.render(question.no_label) or word("no", ctx.language)
     params = {
@@ -222,7 +219,7 @@ def _yes_no(question: QuestionBase, ctx: FieldContext, name: str, heading: Headi
 
 def _select(question: QuestionBase, ctx: FieldContext, name: str, heading: Heading) -> list[Widget]:
     assert isinstance(question, SelectQuestion)  # noqa: S101 - dispatched by type
-    current = ctx.value(name)
+    current = ctx.current(name)
     items = [{"value": "", "text": _("Choose an option"), "selected": not current}]
     items += [
         {"value": o.value, "text": ctx.render(o.label), "selected": o.value == current}

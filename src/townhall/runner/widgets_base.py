@@ -18,6 +18,7 @@ from townhall.patterns.engine.schema_common import Localised
 from townhall.patterns.engine.schema_questions import QuestionBase
 from townhall.patterns.engine.values import Language
 from townhall.runner.forms import FormValues
+from townhall.runner.page_cache import Slots
 from townhall.runner.text import inline_html
 
 type Widget = dict[str, Any]
@@ -36,10 +37,16 @@ class FieldContext:
     language: Language
     values: FormValues
     errors: Mapping[str, str]
+    slots: Slots
 
-    def value(self, name: str) -> str:
+    def current(self, name: str) -> str:
+        """The value of an input, for deciding what the page shows (which option is chosen)."""
         value = self.values.get(name, "")
         return value[0] if isinstance(value, list) and value else str(value) if value else ""
+
+    def value(self, name: str) -> str:
+        """The value of an input, to show in it: a per-request slot in the cached markup."""
+        return self.slots.text(self.current(name))
 
     def selected(self, name: str) -> list[str]:
         value = self.values.get(name, [])
@@ -48,7 +55,10 @@ class FieldContext:
     def error(self, *names: str) -> dict[str, str] | None:
         for name in names:
             if name in self.errors:
-                return {"text": self.errors[name], "visuallyHiddenText": _("Error")}
+                return {
+                    "text": self.slots.text(self.errors[name]),
+                    "visuallyHiddenText": _("Error"),
+                }
         return None
 
     def errors_under(self, name: str) -> list[str]:
@@ -95,3 +105,20 @@ def text_input(
         **options,
     }
     return [{"macro": "input", "params": params}]
+
+
+def character_count_texts() -> dict[str, Any]:
+    """govukCharacterCount's texts in the page's language. The first is shown without JavaScript;
+    the others are the enhancement's live count."""
+    return {
+        "textareaDescriptionText": _("You can enter up to %{count} characters"),
+        "charactersUnderLimitText": {
+            "one": _("You have %{count} character remaining"),
+            "other": _("You have %{count} characters remaining"),
+        },
+        "charactersAtLimitText": _("You have 0 characters remaining"),
+        "charactersOverLimitText": {
+            "one": _("You have %{count} character too many"),
+            "other": _("You have %{count} characters too many"),
+        },
+    }

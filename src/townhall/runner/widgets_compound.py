@@ -85,7 +85,9 @@ def address_widgets(
         ),
     ]
     uprn = ctx.value(f"{name}-uprn")
-    if uprn:  # from an address lookup; kept so changing another part does not lose it
+    if ctx.current(
+        f"{name}-uprn"
+    ):  # from an address lookup; kept so changing another part does not lose it
         children.append({"macro": "hidden", "name": f"{name}-uprn", "value": uprn})
     return fieldset(question, ctx, name, heading, children)
 

@@ -22,6 +22,19 @@ def pattern_for_version(version: PatternVersion) -> Pattern:
     return _pattern_load(version.pk, version.content_hash)
 
 
+def pattern_for_version_id(version_id: uuid.UUID) -> Pattern:
+    """The same, from the version's id alone: what each resident's request uses, so that it never
+    loads a version's definition from the database only to find it cached."""
+    return _pattern_load_by_id(version_id)
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _pattern_load_by_id(version_id: uuid.UUID) -> Pattern:
+    # Safe without the hash in the key: a published version's definition never changes.
+    definition = PatternVersion.objects.values_list("definition", flat=True).get(pk=version_id)
+    return pattern_from_data(data=definition)
+
+
 @functools.lru_cache(maxsize=_CACHE_SIZE)
 def _pattern_load(version_id: uuid.UUID, content_hash: str) -> Pattern:
     # Read the definition here rather than take it as an argument: JSON is not hashable, and the
@@ -35,3 +48,4 @@ def _pattern_load(version_id: uuid.UUID, content_hash: str) -> Pattern:
 def pattern_cache_clear() -> None:
     """For tests that load the same version id with a different definition."""
     _pattern_load.cache_clear()
+    _pattern_load_by_id.cache_clear()

@@ -13,8 +13,10 @@ from townhall.tenancy.models import Organisation
 def service_get_live(*, organisation_slug: str, service_slug: str) -> Service | None:
     """The live service at /<organisation_slug>/<service_slug>/, or None (draft, unpublished or
     missing are the same answer to a resident)."""
+    # On every resident request: the organisation (for the page's header) but not the pattern
+    # version, whose engine pattern is cached by id (services.engine_cache).
     return (
-        Service.objects.select_related("organisation", "pattern_version")
+        Service.objects.select_related("organisation")
         .filter(
             organisation__slug=organisation_slug,
             organisation__is_active=True,

@@ -1,4 +1,4 @@
-"""Storing submissions: exactly one per journey, with a unique reference."""
+"""Storing submissions (exactly one per journey, with a unique reference) and feedback."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from townhall.patterns.engine.values import JSON, Language
 from townhall.patterns.models import PatternVersion
 from townhall.services.engine_cache import pattern_for_version
 from townhall.services.models import Service
-from townhall.submissions.constants import Channel
-from townhall.submissions.models import Submission
+from townhall.submissions.constants import Channel, Satisfaction
+from townhall.submissions.models import Feedback, Submission
 from townhall.submissions.references import reference_generate
 
 logger = logging.getLogger(__name__)
@@ -82,3 +82,29 @@ def submission_create(
         logger.info("Stored submission %s for service %s", submission.reference, service.pk)
         return submission
     raise ReferenceUnavailable(f"No unused {prefix} reference after {_REFERENCE_ATTEMPTS} draws")
+
+
+def feedback_create(
+    *, service: Service, rating: Satisfaction, comment: str, language: Language
+) -> Feedback:
+    """Store one anonymous feedback on `service`, dated by day only (see `Feedback`).
+
+    Callers decide how often someone may give it; the runner allows one per finished journey.
+    """
+    return Feedback.objects.create(
+        organisation_id=service.organisation_id,
+        service=service,
+        rating=rating,
+        comment=comment.strip(),
+        language=language,
+        given_on=timezone.localdate(),
+    )
+
+
+def submission_answers_set(*, submission: Submission, answers: Mapping[str, JSON]) -> Submission:
+    """Replace the answers of a submission that is being stored, inside the transaction that
+    creates it: the runner moves uploaded files under the reference and points their refs there.
+    A stored submission's answers never change after that transaction."""
+    submission.answers = dict(answers)
+    submission.save(update_fields=["answers", "updated_at"])
+    return submission

@@ -1,4 +1,5 @@
-"""Platform operators can look submissions up by reference; nobody edits them here.
+"""Platform operators can look submissions up by reference and read feedback; nobody edits either
+here.
 
 Caseworkers get their own inbox later. Answers are personal data: the list shows none of them.
 """
@@ -10,7 +11,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from townhall.submissions.models import Submission
+from townhall.submissions.models import Feedback, Submission
 
 
 @admin.register(Submission)
@@ -18,6 +19,26 @@ class SubmissionAdmin(admin.ModelAdmin[Submission]):
     list_display = ("reference", "organisation", "service", "channel", "status", "submitted_at")
     list_filter = ("channel", "status")
     search_fields = ("reference",)
+    list_select_related = ("organisation", "service")
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin[Feedback]):
+    """Read-only: feedback is what residents said, and it feeds the satisfaction KPI."""
+
+    list_display = ("given_on", "organisation", "service", "rating", "language", "comment")
+    list_filter = ("rating", "language")
+    date_hierarchy = "given_on"
     list_select_related = ("organisation", "service")
     show_full_result_count = False
 

@@ -15,3 +15,18 @@ class Channel(models.TextChoices):
 
 class SubmissionStatus(models.TextChoices):
     RECEIVED = "received", _("Received")
+
+
+class Satisfaction(models.IntegerChoices):
+    """GOV.UK's five-point satisfaction scale; "satisfied" and "very satisfied" count towards the
+    user satisfaction KPI. Stored as numbers so averages and thresholds are plain SQL."""
+
+    VERY_SATISFIED = 5, _("Very satisfied")
+    SATISFIED = 4, _("Satisfied")
+    NEITHER = 3, _("Neither satisfied or dissatisfied")
+    DISSATISFIED = 2, _("Dissatisfied")
+    VERY_DISSATISFIED = 1, _("Very dissatisfied")
+
+
+# GOV.UK's feedback forms allow 1,200 characters of comment.
+FEEDBACK_COMMENT_MAX_CHARS = 1200

@@ -1,13 +1,16 @@
-"""Stored submissions: what a resident sent, exactly as they saw it, with its reference."""
+"""What residents send to a service: submissions (exactly as they saw them, with a reference) and
+anonymous feedback about the service."""
 
 from __future__ import annotations
+
+import uuid
 
 from django.db import models
 
 from townhall.core.models import BaseModel
 from townhall.patterns.models import PatternVersion
 from townhall.services.models import Service
-from townhall.submissions.constants import Channel, SubmissionStatus
+from townhall.submissions.constants import Channel, Satisfaction, SubmissionStatus
 from townhall.tenancy.models import Organisation
 
 
@@ -50,3 +53,37 @@ class Submission(BaseModel):
 
     def __str__(self) -> str:
         return self.reference
+
+
+class Feedback(models.Model):
+    """One resident's answer to "how did you feel about the service", with an optional comment.
+
+    Anonymous by design: linked to the service only, never to a submission, journey, session or
+    IP address. So it is not a BaseModel: a creation time to the microsecond would match it to the
+    submission sent a minute before. It keeps the day it was given, which is all the
+    satisfaction KPI needs, and its UUID key is random, so neither orders it among submissions.
+    The comment's hint asks for no personal information; staff read comments to improve the
+    service.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="feedback"
+    )
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="feedback")
+    rating = models.PositiveSmallIntegerField(choices=Satisfaction.choices)
+    comment = models.TextField(blank=True)
+    language = models.CharField(max_length=5)
+    given_on = models.DateField()
+
+    class Meta:
+        verbose_name_plural = "feedback"
+        ordering = ["-given_on"]
+        indexes = [
+            models.Index(
+                fields=["organisation", "service", "-given_on"], name="feedback_service_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Feedback on {self.service_id} ({self.given_on})"

@@ -7,26 +7,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.templatetags.static import static
-from django.urls import reverse, translate_url
+from django.urls import reverse
 from django.utils import translation
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
+
+from townhall.core.i18n import language_switch
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
-
-
-def language_switch(request: HttpRequest) -> dict[str, str]:
-    """The link to this same page in the other language (English ⇄ Welsh)."""
-    current = translation.get_language() or "en"
-    other = "en" if current == "cy" else "cy"
-    return {
-        "href": translate_url(request.get_full_path(), other),
-        "lang": other,
-        "text": "English" if other == "en" else "Cymraeg",
-    }
 
 
 def environment(**options: Any) -> Environment:

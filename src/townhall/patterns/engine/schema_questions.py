@@ -127,6 +127,11 @@ class NameQuestion(QuestionBase):
     parts: Literal["full", "given_family"] = "full"
 
 
+# The most any file question may allow: the runner stops reading an upload past these.
+FILE_MAX_SIZE_MB = 100
+FILE_MAX_FILES = 20
+
+
 class FileQuestion(QuestionBase):
     type: Literal["file"]
     accept: list[Annotated[str, Field(pattern=r"^[a-z0-9]{1,10}$")]] = Field(
@@ -134,8 +139,8 @@ class FileQuestion(QuestionBase):
         min_length=1,
         description="Allowed file extensions, lower case.",
     )
-    max_size_mb: int = Field(default=10, ge=1, le=100)
-    max_files: int = Field(default=1, ge=1, le=20)
+    max_size_mb: int = Field(default=10, ge=1, le=FILE_MAX_SIZE_MB)
+    max_files: int = Field(default=1, ge=1, le=FILE_MAX_FILES)
 
 
 class LocationQuestion(QuestionBase):

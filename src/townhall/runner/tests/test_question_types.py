@@ -123,7 +123,8 @@ def test_every_question_type_to_the_confirmation(client, every_type):
     assert answers["vehicles"] == [{"registration": "AB12 CDE", "since": "2020-01-01"}]
     [evidence] = answers["evidence"]
     assert evidence["content_type"] == "image/jpeg"
-    assert evidence["ref"].startswith(f"journeys/{Journey.objects.get().pk}/")
+    # Sent files move under the submission's reference (test_uploads.py covers the move).
+    assert evidence["ref"].startswith(f"submissions/{submission.reference}/")
     assert "You will pay £25 per vehicle." in text_of(main(client.get(f"{base}confirmation/")))
 
 
