@@ -170,3 +170,11 @@ def _english_after_each_test() -> Iterator[None]:
 
     yield
     translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
+def _forget_live_services() -> None:
+    """Each test's database is rolled back without signals: start with no remembered services."""
+    from townhall.services.queries import live_services_forget
+
+    live_services_forget()

@@ -28,7 +28,6 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 from django.template import loader
-from django.template.backends.utils import csrf_input
 from django.utils import translation
 from markupsafe import Markup, escape
 
@@ -132,12 +131,16 @@ def page_render(
     render when `slots` were turned off."""
     if not slots.enabled:
         return HttpResponse(loader.render_to_string(template_name, context, request))
+    token = get_token(request)
     switch = language_switch(request) if context.get("translatable", True) else None
     nonce = get_nonce(request)
     full = {
         **context,
-        "csrf_input": slots.markup(Markup(csrf_input(request))),  # noqa: S704 - Django-escaped
-        "csrf_token": slots.text(get_token(request)),
+        # One token for both, as a template would get; each get_token() call masks afresh.
+        "csrf_input": slots.markup(
+            Markup('<input type="hidden" name="csrfmiddlewaretoken" value="{}">').format(token)
+        ),
+        "csrf_token": slots.text(token),
         "csp_nonce": slots.text(str(nonce)) if nonce is not None else None,
         "switch_link": {**switch, "href": slots.text(switch["href"])} if switch else None,
     }

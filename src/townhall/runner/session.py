@@ -7,6 +7,7 @@ journey; the answers live in `Journey` rows. A missing or idle journey sends the
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect
-from django.urls import reverse, translate_url
+from django.urls import get_script_prefix, get_urlconf, reverse, translate_url
 from django.utils import translation
 
 from townhall.patterns.engine import CHECK_ANSWERS, Pattern, text_render
@@ -100,13 +101,16 @@ class Runner:
         return self.text(self.pattern.spec.title)
 
     def url(self, name: str, page_id: str | None = None) -> str:
-        kwargs = {
-            "organisation_slug": self.service.organisation.slug,
-            "service_slug": self.service.slug,
-        }
-        if page_id is not None:
-            kwargs["page_id"] = page_id
-        return reverse(f"runner:{name}", kwargs=kwargs)
+        return _service_url(
+            name,
+            self.service.organisation.slug,
+            self.service.slug,
+            page_id,
+            # What else decides the address: the /cy/ prefix, the URL map, a mounted prefix.
+            translation.get_language(),
+            get_urlconf() or settings.ROOT_URLCONF,
+            get_script_prefix(),
+        )
 
     def page_url(self, page_id: str) -> str:
         """The address of a page id, or of check answers."""
@@ -118,7 +122,12 @@ class Runner:
         organisation = self.service.organisation
         return {
             "organisation_name": organisation.official_name,
-            "organisation_url": reverse("tenancy:detail", kwargs={"slug": organisation.slug}),
+            "organisation_url": _organisation_url(
+                organisation.slug,
+                translation.get_language(),
+                get_urlconf() or settings.ROOT_URLCONF,
+                get_script_prefix(),
+            ),
             "service_name": self.service_name,
             "service_url": self.url("start"),
             # Question pages' "Save and come back later" (views_save), confirmation's feedback link.
@@ -129,6 +138,29 @@ class Runner:
             "translatable": "cy" in self.pattern.spec.languages,
             **extra,
         }
+
+
+# A page makes several addresses of its service (links, back link, form); reverse() costs more
+# than the rest of building a page's context, and the same few recur on every request.
+@functools.lru_cache(maxsize=8192)
+def _service_url(
+    name: str,
+    organisation_slug: str,
+    service_slug: str,
+    page_id: str | None,
+    language: str | None,
+    urlconf: str,
+    script_prefix: str,
+) -> str:
+    kwargs = {"organisation_slug": organisation_slug, "service_slug": service_slug}
+    if page_id is not None:
+        kwargs["page_id"] = page_id
+    return reverse(f"runner:{name}", kwargs=kwargs, urlconf=urlconf)
+
+
+@functools.lru_cache(maxsize=2048)
+def _organisation_url(slug: str, language: str | None, urlconf: str, script_prefix: str) -> str:
+    return reverse("tenancy:detail", kwargs={"slug": slug}, urlconf=urlconf)
 
 
 def runner_for_service(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from typing import Any
+
 from django.db.models import QuerySet
 
 from townhall.patterns.models import PatternVersion
@@ -12,10 +15,21 @@ from townhall.tenancy.models import Organisation
 
 def service_get_live(*, organisation_slug: str, service_slug: str) -> Service | None:
     """The live service at /<organisation_slug>/<service_slug>/, or None (draft, unpublished or
-    missing are the same answer to a resident)."""
-    # On every resident request: the organisation (for the page's header) but not the pattern
-    # version, whose engine pattern is cached by id (services.engine_cache).
-    return (
+    missing are the same answer to a resident).
+
+    Every resident's request asks, so the answer is kept in the process for a moment
+    (`LIVE_SERVICE_SECONDS`): a change to a service or an organisation clears it in this process
+    at once, and other worker processes see it within that moment. Callers must not change the
+    service they get.
+    """
+    key = (organisation_slug, service_slug)
+    now = time.monotonic()
+    kept = _live.get(key)
+    if kept is not None and now - kept[0] < LIVE_SERVICE_SECONDS:
+        return kept[1]
+    # The organisation comes too (for the page's header), not the pattern version, whose engine
+    # pattern is cached by id (services.engine_cache).
+    service = (
         Service.objects.select_related("organisation")
         .filter(
             organisation__slug=organisation_slug,
@@ -25,6 +39,21 @@ def service_get_live(*, organisation_slug: str, service_slug: str) -> Service | 
         )
         .first()
     )
+    if len(_live) >= _LIVE_MAX:
+        _live.clear()  # a crawler inventing addresses cannot grow it without bound
+    _live[key] = (now, service)
+    return service
+
+
+# How long another worker process may go on serving a service after it changed.
+LIVE_SERVICE_SECONDS = 2.0
+_LIVE_MAX = 5000
+_live: dict[tuple[str, str], tuple[float, Service | None]] = {}
+
+
+def live_services_forget(**_: Any) -> None:
+    """Connected to every save and delete of a service or an organisation (apps.py)."""
+    _live.clear()
 
 
 def service_get(*, organisation_slug: str, service_slug: str) -> Service | None:
