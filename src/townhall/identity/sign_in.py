@@ -59,6 +59,18 @@ def throttle_key(*, kind: str, value: str) -> str:
     ).hexdigest()
 
 
+def rate_limit_hit(*, kind: str, value: str, limit: int) -> bool:
+    """Count one use of something limited (a resident asking for an email, say) against
+    `kind:value`; True when it goes over `limit` uses in the sign-in lockout window, and then for
+    the rest of the lockout. Kept with the sign-in counts, hashed the same way, so the limit holds
+    across processes and the table holds no addresses."""
+    key = throttle_key(kind=kind, value=value)
+    now = timezone.now()
+    if SignInThrottle.objects.filter(key=key, locked_until__gt=now).exists():
+        return True
+    return _record_failure(key=key, limit=limit + 1, now=now)
+
+
 def normalise_code(code: str) -> str:
     """Authenticator and recovery codes without the spaces or dashes people type into them."""
     return "".join(code.split()).replace("-", "").lower()

@@ -24,3 +24,10 @@ class SaveLinkState(StrEnum):
     # Used, replaced by a newer link, or its journey was sent meanwhile.
     USED = "used"
     EXPIRED = "expired"
+
+
+# "Save and come back later" emails: at most this many to one address, and this many from one IP
+# address, in the sign-in lockout window (TOWNHALL_SIGN_IN_LOCKOUT_SECONDS), so the form cannot be
+# used to flood someone's inbox.
+SAVE_EMAILS_PER_ADDRESS = 5
+SAVE_EMAILS_PER_IP = 20

@@ -27,6 +27,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from townhall.identity.sign_in import rate_limit_hit
 from townhall.patterns.engine.formatting import date_display
 from townhall.runner import flow
 from townhall.runner.actions import (
@@ -35,7 +36,12 @@ from townhall.runner.actions import (
     save_link_expiry,
     save_link_use,
 )
-from townhall.runner.constants import SESSION_JOURNEYS, SaveLinkState
+from townhall.runner.constants import (
+    SAVE_EMAILS_PER_ADDRESS,
+    SAVE_EMAILS_PER_IP,
+    SESSION_JOURNEYS,
+    SaveLinkState,
+)
 from townhall.runner.forms_resident import SaveEmailForm
 from townhall.runner.models import Journey
 from townhall.runner.queries import save_link_get_by_token, save_link_state
@@ -87,6 +93,14 @@ def save_email(request: HttpRequest, organisation_slug: str, service_slug: str) 
     if not form.is_valid():
         return _email_page(runner, form)
     email: str = form.cleaned_data["email"]
+    if _too_many_emails(request, email):
+        minutes = max(int(settings.TOWNHALL_SIGN_IN_LOCKOUT_SECONDS) // 60, 1)
+        form.add_error(
+            "email",
+            _("You have asked for too many links. Wait %(minutes)s minutes, then try again.")
+            % {"minutes": minutes},
+        )
+        return _email_page(runner, form)
     link = save_link_create(journey=runner.journey, email=email, language=runner.language)
     _journey_detach(request, runner.journey)
     title = _("Check your email")
@@ -100,6 +114,16 @@ def save_email(request: HttpRequest, organisation_slug: str, service_slug: str) 
             last_day=date_display(timezone.localdate(link.expires_at), runner.language),
         ),
     )
+
+
+def _too_many_emails(request: HttpRequest, email: str) -> bool:
+    by_address = rate_limit_hit(
+        kind="save-email", value=email.strip().lower(), limit=SAVE_EMAILS_PER_ADDRESS
+    )
+    by_ip = rate_limit_hit(
+        kind="save-ip", value=request.META.get("REMOTE_ADDR", ""), limit=SAVE_EMAILS_PER_IP
+    )
+    return by_address or by_ip
 
 
 @never_cache

@@ -298,3 +298,29 @@ def test_refreshing_the_sent_page_sends_nothing_more(
     assert location(again) == base
     assert SaveLink.objects.count() == 1
     assert len(smtp_server.wait_for(1)) == 1
+
+
+def test_the_save_form_cannot_flood_an_inbox(
+    pothole, smtp_server, django_capture_on_commit_callbacks
+):
+    """Five links to one address in the lockout window, then a clear error and no email."""
+    for _ in range(5):
+        client = Client()
+        answer_pothole(client, pothole, until="location")
+        sent = _save(client, pothole, django_capture_on_commit_callbacks, data={})
+        assert "Check your email" in text_of(main(sent))
+    assert len(smtp_server.wait_for(5)) == 5
+    client = Client()
+    answer_pothole(client, pothole, until="location")
+    refused = _save(client, pothole, django_capture_on_commit_callbacks, data={})
+    assert refused.status_code == 200
+    assert "You have asked for too many links. Wait 15 minutes, then try again." in text_of(
+        main(refused)
+    )
+    # Another address is still fine, and the sixth email to arrive is that one.
+    other = _save(
+        client, pothole, django_capture_on_commit_callbacks, data={}, email="other@example.com"
+    )
+    assert "Check your email" in text_of(main(other))
+    messages = smtp_server.wait_for(6)
+    assert [m["To"] for m in messages] == [EMAIL] * 5 + ["other@example.com"]
