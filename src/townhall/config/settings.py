@@ -136,6 +136,10 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+elif _database["ENGINE"] == "django.db.backends.postgresql":
+    # Server-side parameters let psycopg prepare the statements every request repeats (the
+    # session, the journey), so PostgreSQL parses and plans them once per connection.
+    _database["OPTIONS"] = {"server_side_binding": True}
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
