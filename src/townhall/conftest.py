@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import threading
@@ -23,7 +24,7 @@ from django.db import connections
 from django.test import Client
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import Browser, Page
     from pytest_django.fixtures import Settings
 
     from townhall.identity.models import User
@@ -99,8 +100,10 @@ def smtp_server(settings: Settings) -> Iterator[SMTPServer]:
         controller.stop()
 
 
-@pytest.fixture
-def browser_page() -> Iterator[Page]:
+@contextlib.contextmanager
+def chromium_launched() -> Iterator[Browser]:
+    """Debian's Chromium under Playwright, for as long as the block runs (skipped without it,
+    failed in CI)."""
     if not CHROMIUM.exists():
         message = (
             f"Browser tests need Debian's Chromium at {CHROMIUM} (`make browser` installs it)."
@@ -119,13 +122,9 @@ def browser_page() -> Iterator[Page]:
             browser = playwright.chromium.launch(
                 executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
             )
-            context = browser.new_context()
-            page = context.new_page()
-            page.set_default_timeout(15_000)
             try:
-                yield page
+                yield browser
             finally:
-                context.close()
                 browser.close()
                 # Database connections opened while Playwright's loop ran live in asgiref's
                 # per-loop storage, where Django's test teardown cannot see them: a PostgreSQL
@@ -136,6 +135,18 @@ def browser_page() -> Iterator[Page]:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def browser_page() -> Iterator[Page]:
+    with chromium_launched() as browser:
+        context = browser.new_context()
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        try:
+            yield page
+        finally:
+            context.close()
 
 
 @pytest.fixture

@@ -56,6 +56,14 @@ def journey_pointer_set(request: HttpRequest, access: ServiceAccess, journey: Jo
     request.session[SESSION_JOURNEYS] = pointers
 
 
+def journey_pointer_clear(request: HttpRequest, journey: Journey) -> None:
+    """Forget `journey` in this browser's session (after "save and come back later")."""
+    pointers = request.session.get(SESSION_JOURNEYS, {})
+    request.session[SESSION_JOURNEYS] = {
+        key: value for key, value in pointers.items() if value != str(journey.pk)
+    }
+
+
 @dataclass
 class Runner:
     """Everything a runner page needs about this request."""

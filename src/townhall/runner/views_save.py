@@ -39,15 +39,14 @@ from townhall.runner.actions import (
 from townhall.runner.constants import (
     SAVE_EMAILS_PER_ADDRESS,
     SAVE_EMAILS_PER_IP,
-    SESSION_JOURNEYS,
     SaveLinkState,
 )
 from townhall.runner.forms_resident import SaveEmailForm
-from townhall.runner.models import Journey
 from townhall.runner.queries import save_link_get_by_token, save_link_state
 from townhall.runner.rendering import page_title
 from townhall.runner.session import (
     Runner,
+    journey_pointer_clear,
     journey_pointer_get,
     journey_pointer_set,
     runner_for_journey,
@@ -102,7 +101,7 @@ def save_email(request: HttpRequest, organisation_slug: str, service_slug: str) 
         )
         return _email_page(runner, form)
     link = save_link_create(journey=runner.journey, email=email, language=runner.language)
-    _journey_detach(request, runner.journey)
+    journey_pointer_clear(request, runner.journey)
     title = _("Check your email")
     return render(
         request,
@@ -225,11 +224,3 @@ def _unusable(runner: Runner, state: SaveLinkState | None) -> HttpResponse:
         runner.context(title=page_title(runner, str(heading)), heading=heading, body=body),
         status=status,
     )
-
-
-def _journey_detach(request: HttpRequest, journey: Journey) -> None:
-    """Forget the journey in this browser's session (the pointers map service keys to ids)."""
-    pointers = request.session.get(SESSION_JOURNEYS, {})
-    request.session[SESSION_JOURNEYS] = {
-        key: value for key, value in pointers.items() if value != str(journey.pk)
-    }

@@ -13,14 +13,12 @@ cover less when a pattern grows.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterator, Mapping
 
 import pytest
-from django.db import connections
 from playwright.sync_api import Browser, Page
 
-from townhall.conftest import CHROMIUM, CHROMIUM_ARGS
+from townhall.conftest import chromium_launched
 from townhall.patterns.engine import CHECK_ANSWERS
 from townhall.patterns.engine.schema_questions import AddAnotherQuestion
 from townhall.patterns.engine.values import JSON
@@ -68,34 +66,9 @@ WALKS = [(pid, "en") for pid in library_ids()] + [(WELSH, "cy")]
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
     """One Chromium for the whole module: launching it costs seconds, and each test still gets a
-    browser context of its own. As `browser_page` (conftest) does, but for the module."""
-    if not CHROMIUM.exists():
-        message = f"Browser tests need Debian's Chromium at {CHROMIUM} (`make browser`)."
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's loop only drives the browser: the tests' database calls are not async unsafe.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-            )
-            try:
-                yield browser
-            finally:
-                browser.close()
-                # Connections opened while Playwright's loop ran live in asgiref's per-loop
-                # storage: close them here, or PostgreSQL cannot drop the test database.
-                connections.close_all()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    browser context of its own."""
+    with chromium_launched() as browser:
+        yield browser
 
 
 @pytest.fixture
