@@ -71,7 +71,9 @@ INSTALLED_APPS = [
     "townhall.identity",
     "townhall.patterns",
     "townhall.services",
+    "townhall.notifications",
     "townhall.submissions",
+    "townhall.casework",
     "townhall.runner",
     "townhall.web",
 ]

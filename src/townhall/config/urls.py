@@ -9,12 +9,17 @@ from townhall.web import views as web_views
 urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),
     path("platform/", admin.site.urls),
+    # Before identity's `<org_slug>/` pages: deeper staff paths of an organisation.
+    path("staff/<slug:org_slug>/services/", include("townhall.services.urls_staff")),
+    path("staff/<slug:org_slug>/inbox/", include("townhall.casework.urls_staff")),
     path("staff/", include("townhall.identity.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", web_views.home, name="home"),
     path("organisations/", include("townhall.tenancy.urls")),
     path("patterns/", include("townhall.patterns.urls")),
+    # Residents check the status of what they sent (one segment: never a service address).
+    path("status/", include("townhall.casework.urls_public")),
     # Last: services live at /<organisation-slug>/<service-slug>/.
     path("", include("townhall.runner.urls")),
     prefix_default_language=False,

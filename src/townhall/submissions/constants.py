@@ -14,7 +14,20 @@ class Channel(models.TextChoices):
 
 
 class SubmissionStatus(models.TextChoices):
+    """received → in progress → closed (with an outcome). Open311 maps the first two to "open"."""
+
     RECEIVED = "received", _("Received")
+    IN_PROGRESS = "in_progress", _("In progress")
+    CLOSED = "closed", _("Closed")
+
+
+class Outcome(models.TextChoices):
+    """Why a closed submission was closed; only a closed submission has one."""
+
+    RESOLVED = "resolved", _("Resolved")
+    REJECTED = "rejected", _("Rejected")
+    DUPLICATE = "duplicate", _("Duplicate")
+    REFERRED = "referred", _("Referred elsewhere")
 
 
 class Satisfaction(models.IntegerChoices):

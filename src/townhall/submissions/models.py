@@ -10,7 +10,8 @@ from django.db import models
 from townhall.core.models import BaseModel
 from townhall.patterns.models import PatternVersion
 from townhall.services.models import Service
-from townhall.submissions.constants import Channel, Satisfaction, SubmissionStatus
+from townhall.identity.models import User
+from townhall.submissions.constants import Channel, Outcome, Satisfaction, SubmissionStatus
 from townhall.tenancy.models import Organisation
 
 
@@ -39,16 +40,53 @@ class Submission(BaseModel):
     status = models.CharField(
         max_length=20, choices=SubmissionStatus.choices, default=SubmissionStatus.RECEIVED
     )
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    # Staff who has it in hand; SET_NULL so removing an account never removes casework.
+    assignee = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_submissions"
+    )
     submitted_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
     journey_id = models.UUIDField(null=True, blank=True, unique=True)
 
     class Meta:
         ordering = ["-submitted_at"]
+        # Every inbox filter starts with the organisation and lists newest first, so each index is
+        # (organisation, <filter>, -submitted_at, id): the id makes the order total for paging.
         indexes = [
-            models.Index(fields=["organisation", "-submitted_at"], name="submission_org_time"),
             models.Index(
-                fields=["organisation", "service", "-submitted_at"], name="submission_service_time"
+                fields=["organisation", "-submitted_at", "-id"], name="submission_org_time"
             ),
+            models.Index(
+                fields=["organisation", "service", "-submitted_at", "-id"],
+                name="submission_service_time",
+            ),
+            models.Index(
+                fields=["organisation", "status", "-submitted_at", "-id"],
+                name="submission_status_time",
+            ),
+            models.Index(
+                fields=["organisation", "assignee", "-submitted_at", "-id"],
+                name="submission_assignee_time",
+            ),
+            # Retention: closed submissions, oldest closure first.
+            models.Index(fields=["status", "closed_at"], name="submission_closed"),
+        ]
+        constraints = [
+            # A closed submission has an outcome and a closing time; an open one has neither.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(status=SubmissionStatus.CLOSED)
+                    & ~models.Q(outcome="")
+                    & models.Q(closed_at__isnull=False)
+                )
+                | (
+                    ~models.Q(status=SubmissionStatus.CLOSED)
+                    & models.Q(outcome="")
+                    & models.Q(closed_at__isnull=True)
+                ),
+                name="submission_closed_has_outcome",
+            )
         ]
 
     def __str__(self) -> str:

@@ -79,6 +79,7 @@ RESERVED_SLUGS = frozenset(
         "platform",
         "static",
         "staff",
+        "status",
         "media",
         "services",
         "accessibility",

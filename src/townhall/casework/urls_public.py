@@ -1,0 +1,6 @@
+"""Placeholder: filled in by the issue 5 work."""
+
+from django.urls import URLPattern
+
+app_name = "casework-public"
+urlpatterns: list[URLPattern] = []
