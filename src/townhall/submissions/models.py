@@ -8,9 +8,9 @@ import uuid
 from django.db import models
 
 from townhall.core.models import BaseModel
+from townhall.identity.models import User
 from townhall.patterns.models import PatternVersion
 from townhall.services.models import Service
-from townhall.identity.models import User
 from townhall.submissions.constants import Channel, Outcome, Satisfaction, SubmissionStatus
 from townhall.tenancy.models import Organisation
 
