@@ -29,6 +29,11 @@ _INSECURE_DEFAULT_KEY = "django-insecure-townhall-local-development-only"
 SECRET_KEY = env_str("TOWNHALL_SECRET_KEY", _INSECURE_DEFAULT_KEY)
 SECRET_KEY_FALLBACKS = env_list("TOWNHALL_SECRET_KEY_FALLBACKS", [])
 DEBUG = env_bool("TOWNHALL_DEBUG", False)
+# Fernet keys for personal data at rest (answers, attachments, addresses in the outbox), newest
+# first: the first encrypts, all decrypt, so a key rotates by putting a new one in front and
+# running `townhall encryption rotate`. Outside production a fixed development key is used.
+_INSECURE_DEFAULT_ENCRYPTION_KEY = "dG93bmhhbGwtbG9jYWwtZGV2ZWxvcG1lbnQtb25seSE="
+ENCRYPTION_KEYS = env_list("TOWNHALL_ENCRYPTION_KEYS", [_INSECURE_DEFAULT_ENCRYPTION_KEY])
 ALLOWED_HOSTS = env_list(
     "TOWNHALL_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
 )
@@ -41,6 +46,11 @@ def _refuse_unsafe_production() -> None:
         problems.append(
             "set TOWNHALL_SECRET_KEY to a random value of at least 50 characters "
             "(python -c 'import secrets; print(secrets.token_urlsafe(64))')"
+        )
+    if not ENCRYPTION_KEYS or _INSECURE_DEFAULT_ENCRYPTION_KEY in ENCRYPTION_KEYS:
+        problems.append(
+            "set TOWNHALL_ENCRYPTION_KEYS to one or more Fernet keys, newest first "
+            "(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')"
         )
     if DEBUG:
         problems.append("set TOWNHALL_DEBUG=false (debug pages leak personal data)")
