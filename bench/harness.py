@@ -8,6 +8,7 @@ nothing in Townhall's settings: `bench.settings` only adds the bare ceiling page
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 import subprocess
@@ -74,6 +75,7 @@ def production_env(database: Database, *, settings: str = "bench.settings") -> d
         {
             "TOWNHALL_ENV": "production",
             "TOWNHALL_SECRET_KEY": secrets.token_urlsafe(64),
+            "TOWNHALL_ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
             "TOWNHALL_DEBUG": "false",
             "TOWNHALL_ALLOWED_HOSTS": HOST,
             "TOWNHALL_VAR_DIR": str(VAR_BENCH),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -50,8 +51,18 @@ def _refuse_unsafe_production() -> None:
     if not ENCRYPTION_KEYS or _INSECURE_DEFAULT_ENCRYPTION_KEY in ENCRYPTION_KEYS:
         problems.append(
             "set TOWNHALL_ENCRYPTION_KEYS to one or more Fernet keys, newest first "
-            "(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')"
+            "(python -c 'from cryptography.fernet import Fernet; "
+            "print(Fernet.generate_key().decode())')"
         )
+    else:
+        try:
+            for key in ENCRYPTION_KEYS:
+                Fernet(key.encode("ascii"))
+        except ValueError:
+            problems.append(
+                "TOWNHALL_ENCRYPTION_KEYS must hold Fernet keys (32 url-safe base64-encoded "
+                "bytes), comma-separated"
+            )
     if DEBUG:
         problems.append("set TOWNHALL_DEBUG=false (debug pages leak personal data)")
     if not ALLOWED_HOSTS:
@@ -266,16 +277,20 @@ USE_TZ = True
 # Residents' uploads: a folder under TOWNHALL_VAR_DIR (one machine, or a disk they all share), or
 # an S3-compatible bucket. S3 credentials come from the standard AWS_* variables (or the machine's
 # role), which django-storages and boto3 read themselves: secrets never sit in settings.
+# Either way the files are encrypted with TOWNHALL_ENCRYPTION_KEYS before they are stored
+# (`townhall.core.storage`, ADR 0009): the folder or bucket alone reveals nothing.
 MEDIA_ROOT = VAR_DIR / "media"
 _FILE_STORAGE = env_str("TOWNHALL_STORAGE", "filesystem")
 if _FILE_STORAGE == "filesystem":
-    _default_storage: dict[str, object] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    _default_storage: dict[str, object] = {
+        "BACKEND": "townhall.core.storage.EncryptedFileSystemStorage"
+    }
 elif _FILE_STORAGE == "s3":
     _bucket = env_str("TOWNHALL_S3_BUCKET", "")
     if not _bucket:
         raise ImproperlyConfigured("TOWNHALL_STORAGE=s3 needs TOWNHALL_S3_BUCKET, the bucket name.")
     _default_storage = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "townhall.core.storage.EncryptedS3Storage",
         "OPTIONS": {
             "bucket_name": _bucket,
             # Empty for AWS itself; the address of any other S3-compatible service.

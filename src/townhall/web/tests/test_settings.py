@@ -29,6 +29,7 @@ def _start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     )
 
 
+GOOD_FERNET_KEY = "ZmRrc2xqZmRza2xqZmxka3NqZmxrZHNqZmxrZHNqZmw="
 GOOD_KEY = "k" * 64
 
 
@@ -41,6 +42,11 @@ GOOD_KEY = "k" * 64
             "set TOWNHALL_DEBUG=false",
         ),
         ({"TOWNHALL_SECRET_KEY": GOOD_KEY}, "set TOWNHALL_ALLOWED_HOSTS"),
+        ({"TOWNHALL_SECRET_KEY": GOOD_KEY}, "set TOWNHALL_ENCRYPTION_KEYS"),
+        (
+            {"TOWNHALL_SECRET_KEY": GOOD_KEY, "TOWNHALL_ENCRYPTION_KEYS": "not-a-fernet-key"},
+            "TOWNHALL_ENCRYPTION_KEYS must hold Fernet keys",
+        ),
     ],
 )
 def test_production_refuses_unsafe_settings(env: dict[str, str], expected: str) -> None:
@@ -56,6 +62,7 @@ def test_production_starts_when_configured() -> None:
             "TOWNHALL_ENV": "production",
             "TOWNHALL_SECRET_KEY": GOOD_KEY,
             "TOWNHALL_ALLOWED_HOSTS": "townhall.example.gov.uk",
+            "TOWNHALL_ENCRYPTION_KEYS": GOOD_FERNET_KEY,
         }
     )
     assert result.returncode == 0, result.stderr
