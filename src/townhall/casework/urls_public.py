@@ -1,6 +1,12 @@
-"""Placeholder: filled in by the issue 5 work."""
+"""Residents' status check, mounted at /status/ inside i18n_patterns (Welsh at /cy/status/)."""
 
-from django.urls import URLPattern
+from django.urls import path
+
+from townhall.casework import views_public
 
 app_name = "casework-public"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views_public.status_start, name="start"),
+    path("code/", views_public.status_code, name="code"),
+    path("<str:reference>/", views_public.status_detail, name="detail"),
+]

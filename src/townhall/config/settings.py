@@ -6,6 +6,7 @@ defaults off and refuses to start while anything unsafe remains (see `_refuse_un
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import dj_database_url
@@ -147,8 +148,13 @@ TEMPLATES = [
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'townhall.sqlite3'}")
 # Persistent connections: a new connection per request cost SQLite POSTs two thirds of their speed.
+# Health checks (a `SELECT 1` before each request's first query on PostgreSQL) let a worker
+# survive a database restart without a failed request; TOWNHALL_DB_HEALTH_CHECKS=false trades
+# that request for one round trip less per request (compared in bench/).
 _database = dj_database_url.parse(
-    DATABASE_URL, conn_max_age=env_int("TOWNHALL_DB_CONN_MAX_AGE", 600), conn_health_checks=True
+    DATABASE_URL,
+    conn_max_age=env_int("TOWNHALL_DB_CONN_MAX_AGE", 600),
+    conn_health_checks=env_bool("TOWNHALL_DB_HEALTH_CHECKS", True),
 )
 if _database["ENGINE"] == "django.db.backends.sqlite3":
     _database["OPTIONS"] = {
@@ -264,6 +270,21 @@ if _email_backend == _SMTP_BACKEND:
 MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
 DEFAULT_FROM_EMAIL = env_str("TOWNHALL_EMAIL_FROM", "Townhall <no-reply@townhall.localhost>")
 TOWNHALL_BASE_URL = env_str("TOWNHALL_BASE_URL", "http://127.0.0.1:8000")
+# GOV.UK Notify instead of SMTP for the outbox's emails: an API key, and a JSON object mapping
+# template names (or `name.cy` for the Welsh version) to Notify template ids. Templates without
+# an id still go by SMTP.
+NOTIFY_API_KEY = env_str("TOWNHALL_NOTIFY_API_KEY", "")
+try:
+    NOTIFY_TEMPLATE_IDS: dict[str, str] = json.loads(
+        env_str("TOWNHALL_NOTIFY_TEMPLATE_IDS", "") or "{}"
+    )
+except ValueError as _error:
+    raise ImproperlyConfigured(
+        f"TOWNHALL_NOTIFY_TEMPLATE_IDS must be a JSON object of template name to id: {_error}"
+    ) from None
+if not isinstance(NOTIFY_TEMPLATE_IDS, dict):
+    raise ImproperlyConfigured("TOWNHALL_NOTIFY_TEMPLATE_IDS must be a JSON object.")
+NOTIFY_BASE_URL = env_str("TOWNHALL_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
 
 # --- Languages ------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -339,7 +360,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("TOWNHALL_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # Never below WARNING, whatever TOWNHALL_LOG_LEVEL says: at DEBUG both log residents' answers
+    # (SQL parameters; the CEL evaluator logs every activation, answers included).
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "celpy": {"level": "WARNING"},
+    },
 }
 
 if TOWNHALL_ENV == "test":

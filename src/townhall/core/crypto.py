@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
@@ -29,7 +29,9 @@ class DecryptionFailed(Exception):
 @lru_cache(maxsize=4)
 def _fernet_for(keys: tuple[str, ...]) -> MultiFernet:
     if not keys:
-        raise ImproperlyConfigured("TOWNHALL_ENCRYPTION_KEYS is empty: set at least one Fernet key.")
+        raise ImproperlyConfigured(
+            "TOWNHALL_ENCRYPTION_KEYS is empty: set at least one Fernet key."
+        )
     try:
         return MultiFernet([Fernet(key.encode("ascii")) for key in keys])
     except ValueError as error:
@@ -91,7 +93,15 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
         return decrypt_text(value)
 
 
-class EncryptedJSONField(models.TextField):  # type: ignore[type-arg]
+if TYPE_CHECKING:
+    # To the type checker the field holds any JSON value, not a str (a TextField's default);
+    # Django fields cannot be subscripted at runtime.
+    _JSONInText = models.TextField[Any, Any]
+else:
+    _JSONInText = models.TextField
+
+
+class EncryptedJSONField(_JSONInText):
     """A JSON value stored encrypted (as the Fernet token of its compact JSON text)."""
 
     def get_prep_value(self, value: Any) -> Any:

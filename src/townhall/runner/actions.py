@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from townhall.patterns.engine import Pattern, answers_prune, summary_build
+from townhall.patterns.engine import Pattern, answers_prune_with_path, summary_build
 from townhall.patterns.engine.values import JSON, Language, ParamValues
 from townhall.runner.constants import TOUCH_EVERY_SECONDS, SaveLinkState
 from townhall.runner.models import Journey, SaveLink
@@ -53,15 +53,17 @@ def journey_answers_store(
     params: ParamValues,
     values: Mapping[str, JSON],
     language: Language,
-) -> Journey:
-    """Store a page's validated values, then drop answers the new route has made irrelevant."""
+) -> list[str]:
+    """Store a page's validated values, then drop answers the new route has made irrelevant.
+
+    Returns the path of the stored answers, so the caller need not route them again."""
     answers = {**journey.answers, **values}
-    journey.answers = answers_prune(pattern=pattern, answers=answers, params=params)
+    journey.answers, path = answers_prune_with_path(pattern=pattern, answers=answers, params=params)
     journey.language = language
     journey.last_activity = timezone.now()
     with transaction.atomic(), _working_state_commit():
         journey.save(update_fields=["answers", "language", "last_activity", "updated_at"])
-    return journey
+    return path
 
 
 @contextlib.contextmanager

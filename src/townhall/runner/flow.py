@@ -38,7 +38,21 @@ def previous_page(*, path: list[str], page_id: str) -> str | None:
     return path[index - 1] if index > 0 else None
 
 
-def next_page(*, pattern: Pattern, page_id: str, answers: Answers, params: ParamValues) -> str:
+def next_page(
+    *,
+    pattern: Pattern,
+    page_id: str,
+    answers: Answers,
+    params: ParamValues,
+    path: list[str] | None = None,
+) -> str:
+    """The page after `page_id`. Given the path of these answers (which storing them has just
+    computed), it is read off the path instead of routed again: the same page, because the path
+    is made by routing each answered page in turn."""
+    if path is not None and page_id in path:
+        index = path.index(page_id)
+        if index + 1 < len(path):
+            return path[index + 1]
     return route_next(pattern=pattern, page_id=page_id, answers=answers, params=params)
 
 

@@ -6,6 +6,7 @@ import hashlib
 
 from django.db import models
 
+from townhall.core.crypto import EncryptedJSONField
 from townhall.core.models import BaseModel
 from townhall.patterns.models import PatternVersion
 from townhall.services.models import Service
@@ -26,7 +27,8 @@ class Journey(BaseModel):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="journeys")
     pattern_version = models.ForeignKey(PatternVersion, on_delete=models.PROTECT, related_name="+")
-    answers = models.JSONField(default=dict)
+    # Personal data, encrypted at rest like a submission's (core/crypto.py).
+    answers = EncryptedJSONField(default=dict)
     language = models.CharField(max_length=5, default="en")
     preview = models.BooleanField(default=False)
     last_activity = models.DateTimeField()

@@ -17,7 +17,7 @@ from townhall.identity.queries import get_membership_for_user
 from townhall.runner.constants import SaveLinkState
 from townhall.runner.models import Journey, SaveLink
 from townhall.services.models import Service
-from townhall.services.queries import service_get, service_get_live
+from townhall.services.queries import service_get, service_get_live, service_get_unpublished
 from townhall.tenancy.constants import Permission
 
 
@@ -44,11 +44,29 @@ def get_service_for_user(*, user: Any, organisation_slug: str, service_slug: str
                 user=user, org_slug=organisation_slug, permission=Permission.EDIT_SERVICES
             )
         except PermissionDenied:
-            raise Http404("No such service.") from None
+            raise _service_missing(organisation_slug, service_slug) from None
         service = service_get(organisation_slug=organisation_slug, service_slug=service_slug)
         if service is not None:
             return ServiceAccess(service=service, preview=True)
-    raise Http404("No such service.")
+    raise _service_missing(organisation_slug, service_slug)
+
+
+class ServiceNotAvailable(Http404):
+    """The address of a service its organisation unpublished. Still a 404 (so every caller that
+    treats it as "no such service" is right), carrying the service so that the start page can
+    tell residents it is not available and whom to contact."""
+
+    def __init__(self, service: Service) -> None:
+        super().__init__("This service is not available.")
+        self.service = service
+
+
+def _service_missing(organisation_slug: str, service_slug: str) -> Http404:
+    # Only once the live lookup failed (the rare path), so residents' requests pay nothing.
+    service = service_get_unpublished(
+        organisation_slug=organisation_slug, service_slug=service_slug
+    )
+    return ServiceNotAvailable(service) if service is not None else Http404("No such service.")
 
 
 def _is_verified_staff(user: Any) -> bool:

@@ -28,6 +28,7 @@ from townhall.runner.page_cache import Slots
 from townhall.runner.queries import ServiceAccess, get_service_for_user, journey_get
 from townhall.services.engine_cache import pattern_for_version_id
 from townhall.services.models import Service
+from townhall.services.queries import service_parameters_for_version
 
 
 def idle_seconds() -> int:
@@ -75,6 +76,7 @@ class Runner:
     journey: Journey | None = None
     # The per-request parts of the page this request renders (see page_cache).
     slots: Slots = field(default_factory=Slots)
+    _old_version_params: ParamValues | None = None
 
     @property
     def service(self) -> Service:
@@ -83,6 +85,14 @@ class Runner:
     @property
     def params(self) -> ParamValues:
         # Checked against the pattern by the engine when the service was created or changed.
+        journey = self.journey
+        if journey is not None and journey.pattern_version_id != self.service.pattern_version_id:
+            # Started before an upgrade: it runs on its own version, with that version's values.
+            if self._old_version_params is None:
+                self._old_version_params = service_parameters_for_version(
+                    service=self.service, pattern_version_id=journey.pattern_version_id
+                )
+            return self._old_version_params
         parameters: ParamValues = self.service.parameters
         return parameters
 

@@ -35,7 +35,7 @@ from townhall.runner.actions import (
 )
 from townhall.runner.constants import RETURN_PARAM, RETURN_TO_CHECK_ANSWERS
 from townhall.runner.forms import form_values_from_answer, form_values_from_post, raw_from_post
-from townhall.runner.queries import journey_get
+from townhall.runner.queries import ServiceNotAvailable, journey_get
 from townhall.runner.rendering import (
     form_action,
     page_title,
@@ -54,6 +54,7 @@ from townhall.runner.session import (
 from townhall.runner.text import body_html
 from townhall.runner.upload_handlers import with_upload_limits
 from townhall.runner.uploads import upload_describe, upload_store
+from townhall.runner.views_not_available import service_not_available
 from townhall.runner.widgets_group import group_items, group_values
 
 _METHODS = ["GET", "HEAD", "POST"]
@@ -62,7 +63,10 @@ _METHODS = ["GET", "HEAD", "POST"]
 @never_cache
 @require_http_methods(_METHODS)
 def start(request: HttpRequest, organisation_slug: str, service_slug: str) -> HttpResponse:
-    runner = runner_for_service(request, organisation_slug, service_slug)
+    try:
+        runner = runner_for_service(request, organisation_slug, service_slug)
+    except ServiceNotAvailable as unpublished:
+        return service_not_available(request, unpublished.service)
     if isinstance(runner, HttpResponseRedirect):
         return runner
     if request.method == "POST":
@@ -206,14 +210,14 @@ def _question_post(
         values[page_id] = upload_store(
             journey_id=runner.journey.pk, uploads=uploads, described=described
         )
-    journey_answers_store(
+    new_path = journey_answers_store(
         journey=runner.journey,
         pattern=runner.pattern,
         params=runner.params,
         values=values,
         language=runner.language,
     )
-    return _continue(runner, page_id, path=path, change=change)
+    return _continue(runner, page_id, path=path, change=change, new_path=new_path)
 
 
 def _add_another_redisplay(
@@ -239,8 +243,18 @@ def _add_another_redisplay(
     return runner_render(runner, "runner/question.html", context)
 
 
-def _continue(runner: Runner, page_id: str, *, path: list[str], change: bool) -> HttpResponse:
-    """After a valid answer: the next page, or back to check answers after a "Change"."""
+def _continue(
+    runner: Runner,
+    page_id: str,
+    *,
+    path: list[str],
+    change: bool,
+    new_path: list[str] | None = None,
+) -> HttpResponse:
+    """After a valid answer: the next page, or back to check answers after a "Change".
+
+    `path` is the route before the answer (the pages the resident has seen); `new_path` the route
+    of the stored answers, when the caller has it."""
     if change:
         target = flow.next_page_after_change(
             pattern=runner.pattern,
@@ -253,7 +267,11 @@ def _continue(runner: Runner, page_id: str, *, path: list[str], change: bool) ->
             return redirect(f"{runner.page_url(target)}?{RETURN_PARAM}={RETURN_TO_CHECK_ANSWERS}")
         return redirect(runner.page_url(target))
     target = flow.next_page(
-        pattern=runner.pattern, page_id=page_id, answers=runner.answers, params=runner.params
+        pattern=runner.pattern,
+        page_id=page_id,
+        answers=runner.answers,
+        params=runner.params,
+        path=new_path,
     )
     return redirect(runner.page_url(target))
 

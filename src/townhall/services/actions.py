@@ -13,7 +13,7 @@ from townhall.patterns.engine.values import JSON
 from townhall.patterns.models import PatternVersion
 from townhall.services.constants import DEFAULT_RETENTION_DAYS, AuditAction, ServiceState
 from townhall.services.engine_cache import pattern_for_version
-from townhall.services.models import Service
+from townhall.services.models import Service, ServiceRevision
 from townhall.services.validators import validate_service
 from townhall.tenancy.models import Organisation
 
@@ -167,3 +167,56 @@ def service_unpublish(*, service: Service, actor: Actor | None) -> Service:
         verb="Unpublished",
         actor=actor,
     )
+
+
+def service_upgrade(
+    *,
+    service: Service,
+    pattern_version: PatternVersion,
+    parameters: Mapping[str, JSON],
+    actor: Actor | None,
+) -> Service:
+    """Move the service to another version of its pattern with these parameter values
+    (ValidationError by field if they do not suit it).
+
+    Journeys already started keep the version they started on (`Journey.pattern_version`), so
+    residents part-way through finish the questions they began; new journeys use this version.
+    """
+    if pattern_version.pattern_id != service.pattern_version.pattern_id:
+        raise ValidationError(
+            {"pattern_version": ["A service can only move to a version of its own pattern"]}
+        )
+    validate_service(
+        pattern=pattern_for_version(pattern_version),
+        slug=service.slug,
+        parameters=parameters,
+        name=service.name,
+        name_cy=service.name_cy,
+    )
+    previous, previous_parameters = service.pattern_version, service.parameters
+    service.pattern_version = pattern_version
+    service.parameters = dict(parameters)
+    with transaction.atomic():
+        # What journeys started on the previous version go on running with.
+        ServiceRevision.objects.update_or_create(
+            organisation_id=service.organisation_id,
+            service=service,
+            pattern_version=previous,
+            defaults={"parameters": previous_parameters},
+        )
+        service.save(update_fields=["pattern_version", "parameters", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.SERVICE_UPGRADED,
+            summary=(
+                f"Upgraded the service {service.slug} from {previous.pattern_id} "
+                f"{previous.version} to {pattern_version.version}"
+            ),
+            organisation_id=service.organisation_id,
+            target=service,
+            changes={
+                "version": [previous.version, pattern_version.version],
+                "parameters": dict(parameters),
+            },
+        )
+    return service

@@ -23,6 +23,7 @@ class AuditAction(models.TextChoices):
     SERVICE_UPDATED = "service.updated"
     SERVICE_PUBLISHED = "service.published"
     SERVICE_UNPUBLISHED = "service.unpublished"
+    SERVICE_UPGRADED = "service.upgraded"
 
 
 # A service slug is the second segment of /<organisation>/<service>/: lower-case words joined by
@@ -30,3 +31,7 @@ class AuditAction(models.TextChoices):
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 SLUG_MAX_LENGTH = 60
 DEFAULT_RETENTION_DAYS = 365
+# How long an organisation may keep what residents send: at least a month (time to act on it),
+# at most ten years (longer needs a records policy, not a setting).
+MIN_RETENTION_DAYS = 30
+MAX_RETENTION_DAYS = 3650

@@ -63,3 +63,29 @@ class Service(BaseModel):
     @property
     def is_live(self) -> bool:
         return self.state == ServiceState.LIVE
+
+
+class ServiceRevision(BaseModel):
+    """The pattern version and parameter values a service ran before an upgrade.
+
+    Journeys started before the upgrade finish on the version they started on, and a version
+    must be run with values that suit it: after a major upgrade retypes or removes a parameter,
+    the service's current values would not. Written by `service_upgrade`, read only for those
+    journeys, so residents on the current version never touch this table.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="revisions")
+    pattern_version = models.ForeignKey(PatternVersion, on_delete=models.PROTECT, related_name="+")
+    parameters = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "service", "pattern_version"],
+                name="one_revision_per_service_version",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_id} on {self.pattern_version_id}"

@@ -7,6 +7,7 @@ import uuid
 
 from django.db import models
 
+from townhall.core.crypto import EncryptedJSONField
 from townhall.core.models import BaseModel
 from townhall.identity.models import User
 from townhall.patterns.models import PatternVersion
@@ -33,8 +34,9 @@ class Submission(BaseModel):
         PatternVersion, on_delete=models.PROTECT, related_name="submissions"
     )
     reference = models.CharField(max_length=20, unique=True)
-    answers = models.JSONField()
-    summary = models.JSONField()
+    # Encrypted at rest (ADR 0009): never filter or index on their content.
+    answers = EncryptedJSONField()
+    summary = EncryptedJSONField()
     language = models.CharField(max_length=5)
     channel = models.CharField(max_length=20, choices=Channel.choices)
     status = models.CharField(

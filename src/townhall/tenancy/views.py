@@ -10,12 +10,14 @@ from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from townhall.tenancy.constants import Nation, OrganisationKind
 from townhall.tenancy.models import Organisation
+from townhall.tenancy.organisation_page import organisation_service_links
 from townhall.tenancy.queries import organisation_get, organisation_search
 
 PAGE_SIZE = 20
@@ -89,6 +91,11 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404 from None
     context = {
         "organisation": organisation,
+        "services": organisation_service_links(
+            organisation=organisation, language=translation.get_language() or "en"
+        )
+        if organisation.is_active
+        else [],
         "end_date": date_format(organisation.end_date, "j F Y") if organisation.end_date else "",
         # The layout's header and footer show whose page this is.
         "organisation_name": organisation.official_name,

@@ -143,6 +143,28 @@ def _navigation(request: HttpRequest, membership: Membership | None) -> list[dic
                 {"team", "team-invite", "team-member"},
             )
         )
+        # Every member may see the services (viewers read-only); names of the services app only.
+        in_services = bool(
+            request.resolver_match and request.resolver_match.namespace == "services"
+        )
+        items.append(
+            (
+                reverse("services:list", args=[slug]),
+                _("Services"),
+                {current or ""} if in_services else set(),
+            )
+        )
+        if membership.has_permission(Permission.VIEW_SUBMISSIONS):
+            in_casework = bool(
+                request.resolver_match and request.resolver_match.namespace == "casework"
+            )
+            items.append(
+                (
+                    reverse("casework:inbox", args=[slug]),
+                    _("Inbox"),
+                    {current or ""} if in_casework else set(),
+                )
+            )
         if membership.has_permission(Permission.VIEW_AUDIT_LOG):
             items.append((reverse("identity:audit", args=[slug]), _("Audit log"), {"audit"}))
     else:
@@ -159,8 +181,10 @@ def render_staff(
     *,
     membership: Membership | None = None,
     status: int = 200,
+    app: str = "identity",
 ) -> HttpResponse:
-    """Render a staff page: English only (no language toggle), staff navigation, flash messages."""
+    """Render a staff page from `<app>/<template>` (other apps' staff pages pass their own
+    folder): English only (no language toggle), staff navigation, flash messages."""
     full: dict[str, Any] = {
         "translatable": False,
         "navigation_items": _navigation(request, membership),
@@ -175,4 +199,4 @@ def render_staff(
             "identity:organisation", args=[membership.organisation.slug]
         )
     full.update(context or {})
-    return render(request, f"identity/{template}", full, status=status)
+    return render(request, f"{app}/{template}", full, status=status)

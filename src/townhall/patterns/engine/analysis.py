@@ -18,6 +18,7 @@ from townhall.patterns.engine.cel_types import BOOL, DATE, DOUBLE, DYN, INT, STR
 from townhall.patterns.engine.diagnostics import Diagnostic, Severity
 from townhall.patterns.engine.expressions import (
     CompiledExpression,
+    ExpressionReads,
     ExpressionSyntaxError,
     expression_compile,
     expression_parse,
@@ -45,7 +46,7 @@ from townhall.patterns.engine.schema_questions import (
     TextQuestion,
 )
 from townhall.patterns.engine.templates import template_placeholders
-from townhall.patterns.engine.typecheck import expression_types
+from townhall.patterns.engine.typecheck import expression_walk
 from townhall.patterns.engine.values import CHECK_ANSWERS
 from townhall.patterns.engine.yamlsource import DataPath, SourceMap
 
@@ -297,9 +298,8 @@ def _check_expressions(analysis: _Analysis) -> None:
                 *analysis.source.locate(path, error.line, error.column), "PAT304", str(error)
             )
             continue
-        kind, problems, references = expression_types(
-            tree=tree, source=text, answers=answers, params=params
-        )
+        kind, walk = expression_walk(tree=tree, source=text, answers=answers, params=params)
+        problems, references = walk.problems, walk.references
         for problem in problems:
             analysis.report_at(
                 *analysis.source.locate(path, problem.line, problem.column),
@@ -323,7 +323,15 @@ def _check_expressions(analysis: _Analysis) -> None:
                 path, "PAT303", f"the fee must be a whole number of pence (int), but this is {kind}"
             )
         if not problems and text not in analysis.compiled:
-            analysis.compiled[text] = expression_compile(text, tree)
+            reads = (
+                None
+                if walk.reads_whole_map
+                else ExpressionReads(
+                    answers=tuple(sorted({r.question_id for r in references})),
+                    params=tuple(sorted(walk.parameters_read)),
+                )
+            )
+            analysis.compiled[text] = expression_compile(text, tree, reads=reads)
 
 
 def localised_texts(value: object, path: DataPath = ()) -> Iterator[tuple[DataPath, Localised]]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import celpy
@@ -68,11 +68,34 @@ def expression_parse(source: str) -> AstTree:
 
 
 @dataclass(frozen=True, slots=True)
+class ExpressionReads:
+    """The answers and parameters an expression reads, by name: all its value can depend on
+    (CEL has no clock, no I/O and no state, and our two functions are pure)."""
+
+    answers: tuple[str, ...]
+    params: tuple[str, ...]
+
+
+# Conditions remembered per expression before the memo starts again. A condition reads a few
+# answers, mostly choices, so a few hundred combinations cover nearly every resident.
+_MEMO_LIMIT = 512
+
+
+@dataclass(frozen=True, slots=True)
 class CompiledExpression:
-    """A parsed and compiled expression, made once when a pattern is loaded."""
+    """A parsed and compiled expression, made once when a pattern is loaded.
+
+    Conditions are pure functions of the few values they read, so `condition` remembers its
+    result for each combination of them: celpy interprets an expression's tree on every call
+    (a fifth of a millisecond each, and a journey's path evaluates every rule on the way), while
+    the same "is it dangerous?" answer recurs for thousands of residents. `reads` is None when
+    the expression uses `answers` or `params` as a whole, and then nothing is remembered.
+    """
 
     source: str
     runner: celpy.Runner
+    reads: ExpressionReads | None = None
+    memo: dict[tuple[Any, ...], bool] = field(default_factory=dict, compare=False, repr=False)
 
     def evaluate(self, activation: dict[str, celtypes.Value]) -> celtypes.Value | None:
         """The value, or None if it cannot be evaluated with these answers."""
@@ -85,11 +108,47 @@ class CompiledExpression:
         return result
 
     def condition(self, activation: dict[str, celtypes.Value]) -> bool:
+        key = self._memo_key(activation)
+        if key is not None:
+            known = self.memo.get(key)
+            if known is not None:
+                return known
         result = self.evaluate(activation)
-        return isinstance(result, celtypes.BoolType) and bool(result)
+        holds = isinstance(result, celtypes.BoolType) and bool(result)
+        if key is not None:
+            if len(self.memo) >= _MEMO_LIMIT:
+                self.memo.clear()
+            self.memo[key] = holds
+        return holds
+
+    def _memo_key(self, activation: dict[str, celtypes.Value]) -> tuple[Any, ...] | None:
+        """The values this expression reads, with their types (so that true and 1 differ), or
+        None when it cannot be remembered (it reads a whole map, or a list or map value)."""
+        if self.reads is None:
+            return None
+        answers, params = activation["answers"], activation["params"]
+        if not isinstance(answers, dict) or not isinstance(params, dict):
+            return None
+        # dict.get: celpy's MapType.get raises KeyError for a missing key, and an answer not
+        # given is a value here (None) like any other.
+        key: list[Any] = []
+        for name in self.reads.answers:
+            value = dict.get(answers, celtypes.StringType(name))
+            key.append((type(value), value))
+        for name in self.reads.params:
+            value = dict.get(params, celtypes.StringType(name))
+            key.append((type(value), value))
+        try:
+            hash(tuple(key))
+        except TypeError:
+            return None
+        return tuple(key)
 
 
-def expression_compile(source: str, tree: AstTree) -> CompiledExpression:
+def expression_compile(
+    source: str, tree: AstTree, *, reads: ExpressionReads | None = None
+) -> CompiledExpression:
+    """Compile a parsed expression; `reads` (from the type check) lets conditions be remembered."""
     # One environment per expression: celpy's Environment remembers its last program.
     runner = celpy.Environment().program(tree, functions=FUNCTIONS)
-    return CompiledExpression(source=source, runner=runner)
+    return CompiledExpression(source=source, runner=runner, reads=reads)

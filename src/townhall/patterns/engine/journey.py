@@ -236,15 +236,25 @@ def answers_prune(*, pattern: Pattern, answers: Answers, params: ParamValues) ->
     to every page that can still follow it (they may be needed again). Everything else goes,
     including keys that are not questions of this pattern.
     """
+    return answers_prune_with_path(pattern=pattern, answers=answers, params=params)[0]
+
+
+def answers_prune_with_path(
+    *, pattern: Pattern, answers: Answers, params: ParamValues
+) -> tuple[dict[str, JSON], list[str]]:
+    """`answers_prune`, and the path of the pruned answers (the same as the path of `answers`:
+    a condition can only read answers given before its page, which pruning never drops), so a
+    caller that needs both routes the journey once."""
     path = path_compute(pattern=pattern, answers=answers, params=params)
     keep = set(path)
     if not pattern.is_end(path[-1]):
         keep |= reachable_from(path[-1], pattern.successors)
-    return {
+    pruned = {
         key: value
         for key, value in answers.items()
         if key in keep and pattern.question(key) is not None
     }
+    return pruned, path
 
 
 def summary_build(

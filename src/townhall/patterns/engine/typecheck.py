@@ -59,6 +59,10 @@ class Walk:
     params: Mapping[str, CelType]
     problems: list[TypeProblem] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
+    # The parameters named as params.<name>, and whether `answers` or `params` is used whole
+    # (`"x" in answers`, a macro over it): what an expression's value can depend on.
+    parameters_read: set[str] = field(default_factory=set)
+    reads_whole_map: bool = False
 
     def report(self, node: AstNode, code: str, message: str) -> CelType:
         line, column = _where(node)
@@ -93,9 +97,17 @@ def expression_types(
     *, tree: AstTree, source: str, answers: Mapping[str, CelType], params: Mapping[str, CelType]
 ) -> tuple[CelType, list[TypeProblem], list[Reference]]:
     """Infer the type of a parsed CEL expression; report every problem found, not just the first."""
+    kind, walk = expression_walk(tree=tree, source=source, answers=answers, params=params)
+    return kind, walk.problems, walk.references
+
+
+def expression_walk(
+    *, tree: AstTree, source: str, answers: Mapping[str, CelType], params: Mapping[str, CelType]
+) -> tuple[CelType, Walk]:
+    """`expression_types`, with the whole walk: what the expression reads, too."""
     walk = Walk(source=source, answers=answers, params=params)
     result = _infer(walk, tree, {})
-    return result, walk.problems, walk.references
+    return result, walk
 
 
 def _infer(walk: Walk, node: AstNode, scope: dict[str, CelType]) -> CelType:
@@ -301,6 +313,7 @@ def _lookup(walk: Walk, root: str, name: str, node: AstNode, scope: dict[str, Ce
     kind = walk.params.get(name)
     if kind is None:
         return walk.report(node, "PAT202", f"unknown parameter '{name}' in params.{name}")
+    walk.parameters_read.add(name)
     return kind
 
 
@@ -359,6 +372,8 @@ def _ident(walk: Walk, node: AstTree, scope: dict[str, CelType]) -> CelType:
     if name in scope:
         return scope[name]
     if name in ("answers", "params"):
+        # Reached only when the map is not just the root of answers.<id> / params.<name>.
+        walk.reads_whole_map = True
         return CelType("map")
     return walk.report(
         node, "PAT203", f"unknown name '{name}': use answers.<question id> or params.<name>"

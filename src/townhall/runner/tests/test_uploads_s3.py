@@ -22,6 +22,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from townhall.core.crypto import decrypt_bytes
 from townhall.runner.housekeeping import journeys_housekeep
 from townhall.runner.models import Journey
 from townhall.runner.tests.helpers import location, start
@@ -100,9 +101,11 @@ def _storage_from_environment(bucket: Any, endpoint: str) -> dict[str, Any]:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert bucket.Object("probe/hello.txt").get()["Body"].read() == b"hello"
+    probe = bucket.Object("probe/hello.txt").get()["Body"].read()
+    assert b"hello" not in probe  # encrypted at rest (ADR 0009)
+    assert decrypt_bytes(probe) == b"hello"
     storage: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
-    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert storage["BACKEND"] == "townhall.core.storage.EncryptedS3Storage"
     assert storage["OPTIONS"]["bucket_name"] == bucket.name
     return storage
 
@@ -127,7 +130,7 @@ def test_an_upload_lands_in_the_bucket_and_moves_on_submission(
     [key] = _keys(s3_storage)
     assert key.startswith(f"journeys/{journey.pk}/")
     stored = s3_storage.Object(key).get()
-    assert stored["Body"].read() == JPEG
+    assert decrypt_bytes(stored["Body"].read()) == JPEG
     # Served, if ever, as what its content is, not as what the browser claimed.
     assert stored["ContentType"] == "image/jpeg"
 
@@ -137,7 +140,7 @@ def test_an_upload_lands_in_the_bucket_and_moves_on_submission(
     [sent] = submission.answers["evidence"]
     assert _keys(s3_storage) == [sent["ref"]]
     assert sent["ref"] == f"submissions/{submission.reference}/{key.rsplit('/', 1)[1]}"
-    assert s3_storage.Object(sent["ref"]).get()["Body"].read() == JPEG
+    assert decrypt_bytes(s3_storage.Object(sent["ref"]).get()["Body"].read()) == JPEG
 
 
 def test_housekeeping_deletes_the_files_of_journeys_that_are_gone(client, s3_storage):

@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.test import Client
 
+from townhall.core.crypto import decrypt_bytes
 from townhall.patterns.tests.factories import question
 from townhall.runner.tests.helpers import base_url
 from townhall.services.models import Service
@@ -44,6 +45,15 @@ def evidence_service(**state: Any) -> Service:
 def stored(ref: str) -> Path:
     """Where the filesystem storage keeps a file."""
     return Path(settings.MEDIA_ROOT) / ref
+
+
+def stored_plain(ref: str) -> bytes:
+    """A stored file's content as staff would download it (decrypted), after checking that
+    what lies on disk is not that content: uploads are encrypted at rest (ADR 0009)."""
+    on_disk = stored(ref).read_bytes()
+    plain = decrypt_bytes(on_disk)
+    assert plain[:32] not in on_disk
+    return plain
 
 
 def stored_files() -> list[str]:

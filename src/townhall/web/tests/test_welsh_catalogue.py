@@ -18,6 +18,17 @@ PUBLIC_SOURCES = [
     ("tenancy", [("**/jinja2/**.html", "jinja2"), ("*.py", "python")]),
     ("patterns", [("**/jinja2/**.html", "jinja2"), ("views.py", "python")]),
     ("runner", [("**/jinja2/**.html", "jinja2"), ("*.py", "python")]),
+    # Residents checking the status of what they sent; the status and outcome names they see.
+    (
+        "casework",
+        [
+            ("**/jinja2/**/status_*.html", "jinja2"),
+            ("**/jinja2/**/public_layout.html", "jinja2"),
+            ("views_public.py", "python"),
+            ("forms.py", "python"),
+        ],
+    ),
+    ("submissions", [("constants.py", "python")]),
 ]
 KEYWORDS = {
     "_": None,
@@ -35,7 +46,11 @@ def _public_msgids() -> set[str]:
         for _filename, _lineno, message, _comments, _context in extract_from_dir(
             SRC / app,
             method_map=method_map,
-            options_map={"**/jinja2/**.html": {"extensions": "jinja2.ext.i18n"}},
+            options_map={
+                pattern: {"extensions": "jinja2.ext.i18n"}
+                for pattern, method in method_map
+                if method == "jinja2"
+            },
             keywords=KEYWORDS,
         ):
             found.add(message if isinstance(message, str) else message[0])

@@ -1,4 +1,7 @@
-"""`townhall housekeeping`: delete idle journeys and uploaded files that no journey owns.
+"""`townhall housekeeping`: delete idle journeys and uploaded files that no journey owns, erase
+outbox emails' addresses past their retention period, delete closed submissions past their
+service's retention period (with their files; counts go to the audit log), and start a sweep of
+the outbox.
 
 Run it every 15 minutes (cron or a systemd timer: see docs/operating.md). It is safe to run at
 any time and from any number of machines at once.
@@ -9,18 +12,33 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
+from townhall.notifications.actions import outbox_housekeep
+from townhall.notifications.tasks import outbox_sweep
 from townhall.runner.housekeeping import journeys_housekeep
 from townhall.runner.session import idle_seconds
+from townhall.submissions.retention import submissions_past_retention_delete
 
 
 class Command(BaseCommand):
-    help = "Delete journeys idle past their expiry and uploaded files that no journey owns."
+    help = (
+        "Delete idle journeys, files no journey owns and closed submissions past retention; "
+        "erase old outbox emails; sweep the outbox."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         done = journeys_housekeep(idle_seconds=idle_seconds())
+        erased = outbox_housekeep()
+        # Nothing to do most of the time: one indexed query per service with closed submissions.
+        retired = sum(submissions_past_retention_delete(now=timezone.now()).values())
+        # The sweep sends in the worker, not here: an SMTP outage must not stall housekeeping.
+        # It retries what is due and recovers emails whose task was lost with a worker.
+        outbox_sweep.enqueue()
         if options["verbosity"] > 0:
             self.stdout.write(
                 f"Deleted {done.journeys} idle journeys and {done.orphan_files} uploaded files "
                 f"in {done.orphan_folders} folders that no journey owns."
             )
+            self.stdout.write(f"Erased the addresses of {erased} old outbox emails.")
+            self.stdout.write(f"Deleted {retired} closed submissions past their retention period.")
