@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -294,3 +294,10 @@ def status_check_verify(*, submission: Submission, code: str) -> bool:
         check.attempts += 1
         check.save(update_fields=["attempts", "updated_at"])
         return False
+
+
+def status_checks_expired_delete(*, now: datetime) -> int:
+    """Delete status-check codes a day after they expired: long past any use, and past the hour
+    that the per-submission limit on codes counts back over."""
+    deleted, _ = StatusCheck.objects.filter(expires_at__lt=now - timedelta(days=1)).delete()
+    return deleted

@@ -9,6 +9,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -133,3 +134,15 @@ def test_welsh_pages_and_errors(smtp_server, django_capture_on_commit_callbacks)
     assert response["Location"] == "/cy/status/code/"
     [message] = smtp_server.wait_for(1)
     assert w.submission.reference in message["Subject"]
+
+
+def test_housekeeping_deletes_codes_a_day_after_they_expired(db):
+    w = world(email="resident@example.org")
+    for _ in range(2):
+        status_check_start(submission=w.submission, email="resident@example.org", language="en")
+    old, recent = StatusCheck.objects.order_by("created_at")
+    StatusCheck.objects.filter(pk=old.pk).update(
+        expires_at=timezone.now() - timedelta(days=1, minutes=1)
+    )
+    call_command("housekeeping", verbosity=0)
+    assert list(StatusCheck.objects.all()) == [recent]

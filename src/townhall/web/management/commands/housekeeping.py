@@ -1,7 +1,9 @@
 """`townhall housekeeping`: delete idle journeys and uploaded files that no journey owns, erase
 outbox emails' addresses past their retention period, delete closed submissions past their
 service's retention period (with their files; counts go to the audit log), and start a sweep of
-the outbox.
+the outbox; delete status-check codes long expired.
+
+It lives in the top layer because it gathers every app's housekeeping.
 
 Run it every 15 minutes (cron or a systemd timer: see docs/operating.md). It is safe to run at
 any time and from any number of machines at once.
@@ -14,6 +16,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from townhall.casework.actions import status_checks_expired_delete
 from townhall.notifications.actions import outbox_housekeep
 from townhall.notifications.tasks import outbox_sweep
 from townhall.runner.housekeeping import journeys_housekeep
@@ -32,6 +35,7 @@ class Command(BaseCommand):
         erased = outbox_housekeep()
         # Nothing to do most of the time: one indexed query per service with closed submissions.
         retired = sum(submissions_past_retention_delete(now=timezone.now()).values())
+        status_checks_expired_delete(now=timezone.now())
         # The sweep sends in the worker, not here: an SMTP outage must not stall housekeeping.
         # It retries what is due and recovers emails whose task was lost with a worker.
         outbox_sweep.enqueue()
