@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "townhall.submissions",
     "townhall.casework",
     "townhall.runner",
+    "townhall.api",
     "townhall.web",
 ]
 

@@ -4,10 +4,12 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from townhall.api.api import api
 from townhall.web import views as web_views
 
 urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
     path("platform/", admin.site.urls),
     # Before identity's `<org_slug>/` pages: deeper staff paths of an organisation.
     path("staff/<slug:org_slug>/services/", include("townhall.services.urls_staff")),

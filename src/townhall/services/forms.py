@@ -222,6 +222,18 @@ class ServiceForm(ParametersForm):
         if not self.bilingual:
             del self.fields["name_cy"]
 
+    def cleaned_settings(self) -> dict[str, Any]:
+        """What `service_create` and `service_update` take from a valid form, by keyword."""
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "name_cy": data.get("name_cy", ""),
+            "parameters": self.cleaned_parameters(),
+            "contact_details": data["contact_details"],
+            "team_email": data["team_email"],
+            "retention_days": data["retention_days"],
+        }
+
     def clean_slug(self) -> str:
         slug: str = self.cleaned_data["slug"].strip()
         problems = validate_service_slug(slug)

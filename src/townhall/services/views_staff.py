@@ -180,13 +180,8 @@ def create(request: HttpRequest, org_slug: str, pattern_id: str, version: str) -
                 organisation=membership.organisation,
                 pattern_version=pattern_version,
                 slug=form.cleaned_data["slug"],
-                parameters=form.cleaned_parameters(),
                 actor=user,
-                name=form.cleaned_data["name"],
-                name_cy=form.cleaned_data.get("name_cy", ""),
-                contact_details=form.cleaned_data["contact_details"],
-                team_email=form.cleaned_data["team_email"],
-                retention_days=form.cleaned_data["retention_days"],
+                **form.cleaned_settings(),
             )
         except ValidationError as error:
             form.errors_add(error)
@@ -305,12 +300,7 @@ def edit(request: HttpRequest, org_slug: str, service_slug: str) -> HttpResponse
             service_update(
                 service=service,
                 actor=user,
-                name=form.cleaned_data["name"],
-                name_cy=form.cleaned_data.get("name_cy", ""),
-                parameters=form.cleaned_parameters(),
-                contact_details=form.cleaned_data["contact_details"],
-                team_email=form.cleaned_data["team_email"],
-                retention_days=form.cleaned_data["retention_days"],
+                **form.cleaned_settings(),
             )
         except ValidationError as error:
             form.errors_add(error)

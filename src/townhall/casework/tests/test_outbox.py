@@ -13,32 +13,12 @@ from townhall.core.models import AuditEntry
 from townhall.identity.tests.factories import UserFactory
 from townhall.notifications.constants import OutboxState
 from townhall.notifications.models import OutboxEmail
-from townhall.services.tests.factories import ServiceFactory
+from townhall.services.tests.factories import POTHOLE_ANSWERS, ServiceFactory
 from townhall.submissions.models import Submission
 from townhall.tenancy.constants import Role
 from townhall.tenancy.tests.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
-
-# The pothole pattern's pages in order, as a resident answers them (the last asks for an email).
-POTHOLE_ANSWERS: list[tuple[str, dict[str, Any]]] = [
-    ("danger", {"danger": "no"}),
-    ("road_type", {"road_type": "road"}),
-    (
-        "location",
-        {
-            "location": "Outside 14 High Street",
-            "location-latitude": "52.24131",
-            "location-longitude": "-3.37906",
-        },
-    ),
-    ("size", {"size": "large"}),
-    ("depth", {"depth": "4cm_to_10cm"}),
-    ("description", {"description": "In the westbound lane, full of water."}),
-    ("photos", {}),
-    ("updates", {"updates": "yes"}),
-    ("email", {"email": "resident@example.com"}),
-]
 
 
 def send_pothole_report(client: Client, service: Any, *, language: str = "en") -> None:

@@ -11,25 +11,7 @@ if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
 from townhall.services.models import Service
-
-POTHOLE_ANSWERS: list[tuple[str, dict[str, Any]]] = [
-    ("danger", {"danger": "no"}),
-    ("road_type", {"road_type": "road"}),
-    (
-        "location",
-        {
-            "location": "Outside 14 High Street",
-            "location-latitude": "52.24131",
-            "location-longitude": "-3.37906",
-        },
-    ),
-    ("size", {"size": "large"}),
-    ("depth", {"depth": "4cm_to_10cm"}),
-    ("description", {"description": "In the westbound lane, full of water."}),
-    ("photos", {}),
-    ("updates", {"updates": "yes"}),
-    ("email", {"email": "resident@example.com"}),
-]
+from townhall.services.tests.factories import POTHOLE_ANSWERS as POTHOLE_ANSWERS
 
 
 def base_url(service: Service, *, language: str = "en") -> str:

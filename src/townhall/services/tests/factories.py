@@ -102,3 +102,24 @@ class ServiceFactory(DjangoModelFactory[Service]):
             slug="report-a-pothole",
             parameters=POTHOLE_PARAMS,
         )
+
+
+# The library pothole's pages in order, as a resident answers them (the last asks for an email).
+POTHOLE_ANSWERS: list[tuple[str, dict[str, Any]]] = [
+    ("danger", {"danger": "no"}),
+    ("road_type", {"road_type": "road"}),
+    (
+        "location",
+        {
+            "location": "Outside 14 High Street",
+            "location-latitude": "52.24131",
+            "location-longitude": "-3.37906",
+        },
+    ),
+    ("size", {"size": "large"}),
+    ("depth", {"depth": "4cm_to_10cm"}),
+    ("description", {"description": "In the westbound lane, full of water."}),
+    ("photos", {}),
+    ("updates", {"updates": "yes"}),
+    ("email", {"email": "resident@example.com"}),
+]
