@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -39,9 +40,11 @@ from townhall.casework.queries import (
     submission_resident_email,
 )
 from townhall.core.actions import audit_record
-from townhall.identity.models import User
+from townhall.identity.constants import ApiKeyScope
+from townhall.identity.models import ApiKey, User
 from townhall.notifications.actions import email_queue
 from townhall.submissions.constants import Outcome, SubmissionStatus
+from townhall.submissions.events import event_record
 from townhall.submissions.models import Submission
 from townhall.tenancy.constants import Permission
 from townhall.tenancy.models import Membership, Organisation
@@ -66,7 +69,37 @@ def validate_status_change(*, submission: Submission, status: str, outcome: str)
         raise CaseworkError("Select a different status or outcome")
 
 
-def _require_handler(*, actor: User, organisation_id: Any) -> None:
+# --- API keys act through the same code path (issue 6) -----------------------------------------
+# The API's status changes and notes call the actions below with the request's ApiKey as `actor`:
+# a write key of the submission's organisation may handle its submissions. The history and the
+# audit log name the key ("API key <name> (<prefix>)"); no staff account is involved.
+type CaseworkActor = User | ApiKey
+
+
+@dataclass
+class _KeyActor:
+    """An API key as the audit log's `Actor` (an id and a name to show for it)."""
+
+    pk: Any
+    email: str
+
+
+def _actor_user(actor: CaseworkActor) -> User | None:
+    return actor if isinstance(actor, User) else None
+
+
+def actor_for_audit(actor: CaseworkActor) -> User | _KeyActor:
+    """Who the audit log and the history name: the user, or "API key <name> (<prefix>)"."""
+    if isinstance(actor, User):
+        return actor
+    return _KeyActor(pk=actor.pk, email=f"API key {actor.name} ({actor.prefix})"[:254])
+
+
+def _require_handler(*, actor: CaseworkActor, organisation_id: Any) -> None:
+    if isinstance(actor, ApiKey):
+        if actor.organisation_id != organisation_id or not actor.allows(ApiKeyScope.WRITE):
+            raise PermissionDenied("Only a write key of the organisation changes submissions.")
+        return
     membership = Membership.objects.filter(
         user=actor, organisation_id=organisation_id, user__is_platform_operator=False
     ).first()
@@ -90,7 +123,12 @@ def status_label(*, status: str, outcome: str, language: str) -> str:
 
 
 def submission_status_change(
-    *, submission: Submission, actor: User, status: str, outcome: str = "", public_note: str = ""
+    *,
+    submission: Submission,
+    actor: CaseworkActor,
+    status: str,
+    outcome: str = "",
+    public_note: str = "",
 ) -> StatusChange:
     """Move the submission to `status`, record it in its history and the audit log, and email the
     resident (when they gave an address) the new status and `public_note`."""
@@ -108,8 +146,8 @@ def submission_status_change(
             to_status=status,
             outcome=outcome,
             public_note=public_note,
-            actor=actor,
-            actor_email=actor.email,
+            actor=_actor_user(actor),
+            actor_email=actor_for_audit(actor).email,
             at=now,
         )
         previous = {"status": locked.status, "outcome": locked.outcome}
@@ -118,8 +156,11 @@ def submission_status_change(
         locked.outcome = outcome if status == SubmissionStatus.CLOSED else ""
         locked.closed_at = now if status == SubmissionStatus.CLOSED else None
         locked.save(update_fields=["status", "outcome", "closed_at", "updated_at"])
+        event_record(  # the API's event feed and webhooks
+            submission=locked, event_type="submission.status_changed", data={"previous": previous}
+        )
         audit_record(
-            actor=actor,
+            actor=actor_for_audit(actor),
             action="submission.status_change",
             summary=f"Changed {locked.reference} to {english}",
             organisation_id=locked.organisation_id,
@@ -173,7 +214,7 @@ def submission_assign(*, submission: Submission, actor: User, assignee: User | N
         )
 
 
-def note_add(*, submission: Submission, actor: User, text: str) -> Note:
+def note_add(*, submission: Submission, actor: CaseworkActor, text: str) -> Note:
     """Add an internal note: staff only, never sent or shown to the resident."""
     _require_handler(actor=actor, organisation_id=submission.organisation_id)
     text = text.strip()
@@ -184,12 +225,12 @@ def note_add(*, submission: Submission, actor: User, text: str) -> Note:
             organisation_id=submission.organisation_id,
             submission=submission,
             text=text,
-            author=actor,
-            author_email=actor.email,
+            author=_actor_user(actor),
+            author_email=actor_for_audit(actor).email,
         )
         # The note's text stays out of the audit log: it may hold personal details.
         audit_record(
-            actor=actor,
+            actor=actor_for_audit(actor),
             action="submission.note_add",
             summary=f"Added a note to {submission.reference}",
             organisation_id=submission.organisation_id,

@@ -209,6 +209,9 @@ TOWNHALL_STAFF_IDLE_SECONDS = env_int("TOWNHALL_STAFF_IDLE_SECONDS", 30 * 60)
 TOWNHALL_SIGN_IN_MAX_FAILURES = env_int("TOWNHALL_SIGN_IN_MAX_FAILURES", 5)
 TOWNHALL_SIGN_IN_LOCKOUT_SECONDS = env_int("TOWNHALL_SIGN_IN_LOCKOUT_SECONDS", 15 * 60)
 TOWNHALL_INVITATION_DAYS = env_int("TOWNHALL_INVITATION_DAYS", 7)
+# Requests one API key may make per fixed window; over it the API answers 429 with Retry-After.
+TOWNHALL_API_RATE_LIMIT = env_int("TOWNHALL_API_RATE_LIMIT", 600)
+TOWNHALL_API_RATE_WINDOW_SECONDS = env_int("TOWNHALL_API_RATE_WINDOW_SECONDS", 60)
 # A resident's unfinished answers are deleted after this long without a request.
 TOWNHALL_JOURNEY_IDLE_SECONDS = env_int("TOWNHALL_JOURNEY_IDLE_SECONDS", 60 * 60)
 # "Save and come back later" links work until the end of the day this many days after sending.
@@ -286,6 +289,9 @@ except ValueError as _error:
 if not isinstance(NOTIFY_TEMPLATE_IDS, dict):
     raise ImproperlyConfigured("TOWNHALL_NOTIFY_TEMPLATE_IDS must be a JSON object.")
 NOTIFY_BASE_URL = env_str("TOWNHALL_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+# Webhooks may be sent over plain http and to private, loopback or link-local addresses (an
+# internal network, the metadata service) only when this is true: never by default in production.
+TOWNHALL_WEBHOOKS_ALLOW_PRIVATE = env_bool("TOWNHALL_WEBHOOKS_ALLOW_PRIVATE", not PRODUCTION)
 
 # --- Languages ------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -14,6 +14,7 @@ urlpatterns = [
     # Before identity's `<org_slug>/` pages: deeper staff paths of an organisation.
     path("staff/<slug:org_slug>/services/", include("townhall.services.urls_staff")),
     path("staff/<slug:org_slug>/inbox/", include("townhall.casework.urls_staff")),
+    path("staff/<slug:org_slug>/webhooks/", include("townhall.api.urls_webhooks")),
     path("staff/", include("townhall.identity.urls")),
 ]
 urlpatterns += i18n_patterns(

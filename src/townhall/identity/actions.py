@@ -5,21 +5,33 @@ Every change made on behalf of a member of staff writes its audit entry in the s
 
 from __future__ import annotations
 
+import math
 import secrets
+import string
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import django_otp
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from townhall.core.actions import audit_record
-from townhall.identity.constants import INVITATION_TOKEN_BYTES, RECOVERY_CODE_COUNT, AuditAction
-from townhall.identity.models import Invitation, User
+from townhall.identity.constants import (
+    API_KEY_LAST_USED_RESOLUTION_SECONDS,
+    API_KEY_MARKER,
+    API_KEY_PREFIX_LENGTH,
+    API_KEY_SECRET_BYTES,
+    INVITATION_TOKEN_BYTES,
+    RECOVERY_CODE_COUNT,
+    ApiKeyScope,
+    AuditAction,
+)
+from townhall.identity.models import ApiKey, ApiKeyRateWindow, Invitation, User
 from townhall.identity.queries import user_has_authenticator
 from townhall.identity.sign_in import normalise_code
 from townhall.identity.tasks import invitation_email_send
@@ -296,6 +308,117 @@ def _recovery_codes_replace(*, user: User) -> list[str]:
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
     return codes
+
+
+# --- API keys ------------------------------------------------------------------------------------
+
+
+def api_key_create(
+    *,
+    organisation: Organisation,
+    name: str,
+    scope: ApiKeyScope,
+    expires_at: datetime,
+    actor: User,
+) -> tuple[ApiKey, str]:
+    """Create a key and return it with the raw key, which is never available again: only its
+    hash is stored. The expiry has been validated (in the future, within API_KEY_MAX_DAYS)."""
+    alphabet = string.ascii_letters + string.digits
+    prefix = API_KEY_MARKER + "".join(
+        secrets.choice(alphabet) for _ in range(API_KEY_PREFIX_LENGTH)
+    )
+    raw_key = f"{prefix}_{secrets.token_urlsafe(API_KEY_SECRET_BYTES)}"
+    with transaction.atomic():
+        api_key = ApiKey.objects.create(
+            organisation=organisation,
+            name=name.strip(),
+            prefix=prefix,
+            key_hash=ApiKey.hash_key(raw_key),
+            scope=scope,
+            expires_at=expires_at,
+            created_by=actor,
+            created_by_email=actor.email,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.API_KEY_CREATED,
+            summary=f"Created the API key {api_key.name} ({prefix}, "
+            f"{ApiKeyScope(scope).label.lower()})",
+            organisation_id=organisation.id,
+            target=api_key,
+            changes={
+                "name": api_key.name,
+                "prefix": prefix,
+                "scope": str(scope),
+                "expires_at": expires_at.isoformat(),
+            },
+        )
+    return api_key, raw_key
+
+
+def api_key_revoke(*, api_key: ApiKey, actor: User) -> bool:
+    """Stop the key working at once. False when it had already been revoked."""
+    now = timezone.now()
+    with transaction.atomic():
+        revoked = ApiKey.objects.filter(pk=api_key.pk, revoked_at__isnull=True).update(
+            revoked_at=now, updated_at=now
+        )
+        if revoked:
+            audit_record(
+                actor=actor,
+                action=AuditAction.API_KEY_REVOKED,
+                summary=f"Revoked the API key {api_key.name} ({api_key.prefix})",
+                organisation_id=api_key.organisation_id,
+                target=api_key,
+                changes={"name": api_key.name, "prefix": api_key.prefix},
+            )
+    return bool(revoked)
+
+
+def api_key_use_record(*, api_key: ApiKey, now: datetime | None = None) -> int | None:
+    """Count one request made with the key. None when it is within the rate limit; otherwise the
+    whole seconds until the next window, for `Retry-After`.
+
+    Fixed windows aligned to the epoch, counted in one row per key: the UPDATE resets the count
+    when a new window has started and otherwise adds one, in a single statement, so concurrent
+    requests in other processes are all counted. Its row lock lasts until the transaction
+    commits, so the count read back is this request's own.
+    """
+    now = now or timezone.now()
+    window = settings.TOWNHALL_API_RATE_WINDOW_SECONDS
+    start = math.floor(now.timestamp() / window) * window
+    window_start = datetime.fromtimestamp(start, tz=UTC)
+    rows = ApiKeyRateWindow.objects.filter(api_key_id=api_key.pk)
+    with transaction.atomic():
+        counted = rows.update(
+            requests=Case(
+                When(window_started_at=window_start, then=F("requests") + 1), default=Value(1)
+            ),
+            window_started_at=window_start,
+        )
+        if not counted:
+            _, created = ApiKeyRateWindow.objects.get_or_create(
+                api_key_id=api_key.pk,
+                defaults={"window_started_at": window_start, "requests": 1},
+            )
+            if not created:  # another process created it first
+                rows.update(requests=F("requests") + 1)
+        requests = rows.values_list("requests", flat=True).get()
+    _last_used_record(api_key=api_key, now=now)
+    if requests > settings.TOWNHALL_API_RATE_LIMIT:
+        return max(1, math.ceil(start + window - now.timestamp()))
+    return None
+
+
+def _last_used_record(*, api_key: ApiKey, now: datetime) -> None:
+    # At most one write a minute per key: recent enough for "last used", cheap for busy keys.
+    stale = now - timedelta(seconds=API_KEY_LAST_USED_RESOLUTION_SECONDS)
+    if api_key.last_used_at is not None and api_key.last_used_at > stale:
+        return
+    ApiKey.objects.filter(
+        Q(last_used_at__isnull=True) | Q(last_used_at__lte=stale), pk=api_key.pk
+    ).update(last_used_at=now)
+    api_key.last_used_at = now
 
 
 # --- Demo data ------------------------------------------------------------------------------------

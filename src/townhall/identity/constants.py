@@ -11,6 +11,24 @@ RECOVERY_CODE_COUNT = 10
 IP_FAILURE_MULTIPLIER = 10
 INVITATION_TOKEN_BYTES = 32
 
+# API keys look like `th_<8 letters or digits>_<43 characters of base64url>`: a fixed shape that
+# secret scanners can match (th_[A-Za-z0-9]{8}_[A-Za-z0-9_-]{43}). The first 11 characters are the
+# public prefix, shown in lists and used to find the key; the rest is 32 random bytes.
+API_KEY_MARKER = "th_"
+API_KEY_PREFIX_LENGTH = 8
+API_KEY_SECRET_BYTES = 32
+API_KEY_DEFAULT_DAYS = 90
+API_KEY_MAX_DAYS = 365
+# `last_used_at` is only written when it is older than this, so busy keys cost no extra writes.
+API_KEY_LAST_USED_RESOLUTION_SECONDS = 60
+
+
+class ApiKeyScope(models.TextChoices):
+    """What an API key may do. Write includes read."""
+
+    READ = "read", "Read only"
+    WRITE = "write", "Read and write"
+
 
 class AuditAction(models.TextChoices):
     """The `action` of the audit entries identity writes. Stable strings: reports filter on them."""
@@ -28,3 +46,5 @@ class AuditAction(models.TextChoices):
     RECOVERY_CODES_REGENERATED = "user.recovery_codes_regenerated"
     SIGNED_OUT_EVERYWHERE = "user.signed_out_everywhere"
     ORGANISATION_CREATED = "organisation.created"
+    API_KEY_CREATED = "api_key.created"
+    API_KEY_REVOKED = "api_key.revoked"

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from townhall.identity.constants import API_KEY_MAX_DAYS, ApiKeyScope
 from townhall.identity.models import User
 from townhall.identity.queries import membership_exists_for_email, user_get_by_email
 from townhall.tenancy.constants import Role
@@ -138,3 +141,67 @@ class InvitationForm(forms.Form):
 
 class MembershipRoleForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices, error_messages={"required": _("Select a role")})
+
+
+# --- API keys -------------------------------------------------------------------------------------
+
+API_KEY_EXPIRY_PRESETS = ("30", "90", "365")
+API_KEY_EXPIRY_DATE = "date"
+
+
+class ApiKeyForm(forms.Form):
+    """A new API key: a name, a scope, and an expiry, either a number of days from now or a date
+    (the key works until the end of that day, UK time). Never more than API_KEY_MAX_DAYS away."""
+
+    name = forms.CharField(
+        max_length=100,
+        error_messages={
+            "required": _("Enter a name for the key"),
+            "max_length": _("The name must be 100 characters or fewer"),
+        },
+    )
+    scope = forms.ChoiceField(
+        choices=ApiKeyScope.choices,
+        error_messages={"required": _("Select what the key may do")},
+    )
+    expiry = forms.ChoiceField(
+        choices=[(days, days) for days in API_KEY_EXPIRY_PRESETS]
+        + [(API_KEY_EXPIRY_DATE, API_KEY_EXPIRY_DATE)],
+        error_messages={"required": _("Select when the key expires")},
+    )
+    expires_day = forms.CharField(required=False, max_length=2)
+    expires_month = forms.CharField(required=False, max_length=2)
+    expires_year = forms.CharField(required=False, max_length=4)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        expiry = cleaned.get("expiry")
+        now = timezone.now()
+        if expiry in API_KEY_EXPIRY_PRESETS:
+            cleaned["expires_at"] = now + timedelta(days=int(expiry))
+        elif expiry == API_KEY_EXPIRY_DATE:
+            self._clean_date(cleaned, now=now)
+        return cleaned
+
+    def _clean_date(self, cleaned: dict[str, Any], *, now: datetime) -> None:
+        parts = [cleaned.get(f"expires_{part}", "").strip() for part in ("day", "month", "year")]
+        if not all(parts):
+            self.add_error("expires_day", _("Enter the date the key expires"))
+            return
+        try:
+            day = date(int(parts[2]), int(parts[1]), int(parts[0]))
+        except ValueError:
+            self.add_error("expires_day", _("The expiry date must be a real date"))
+            return
+        today = timezone.localdate(now)
+        if day < today:
+            self.add_error("expires_day", _("The expiry date must be today or in the future"))
+        elif day > today + timedelta(days=API_KEY_MAX_DAYS):
+            self.add_error(
+                "expires_day",
+                _("The expiry date must be within %(days)s days") % {"days": API_KEY_MAX_DAYS},
+            )
+        else:
+            # The key works until the end of the chosen day, UK time.
+            end = datetime.combine(day + timedelta(days=1), time.min)
+            cleaned["expires_at"] = timezone.make_aware(end)

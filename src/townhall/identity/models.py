@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from datetime import datetime
 from typing import Any, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from townhall.core.models import BaseModel
+from townhall.identity.constants import API_KEY_MARKER, API_KEY_PREFIX_LENGTH, ApiKeyScope
 from townhall.tenancy.constants import Role
 
 
@@ -133,3 +135,66 @@ class SignInThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key[:8]}… {self.failures} failures"
+
+
+class ApiKey(BaseModel):
+    """A key an organisation's systems use to call the API, created by one of its admins.
+
+    The full key is shown once, when it is created. Only its SHA-256 hash is stored (keys are 256
+    random bits, so a fast unsalted hash is enough); `prefix` is public and finds the row.
+    """
+
+    organisation = models.ForeignKey(
+        "tenancy.Organisation", on_delete=models.CASCADE, related_name="api_keys"
+    )
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=20, unique=True)
+    key_hash = models.CharField(max_length=64)
+    scope = models.CharField(max_length=10, choices=ApiKeyScope.choices)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Who created it, kept when their account is deleted.
+    created_by_email = models.EmailField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "-created_at"], name="api_key_org")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix})"
+
+    @staticmethod
+    def hash_key(raw_key: str) -> str:
+        return hashlib.sha256(raw_key.encode()).hexdigest()
+
+    @staticmethod
+    def prefix_of(raw_key: str) -> str | None:
+        """The public prefix (`th_XXXXXXXX`) of something shaped like a key, else None."""
+        length = len(API_KEY_MARKER) + API_KEY_PREFIX_LENGTH
+        if not raw_key.startswith(API_KEY_MARKER) or raw_key[length : length + 1] != "_":
+            return None
+        return raw_key[:length]
+
+    def allows(self, scope: ApiKeyScope | str) -> bool:
+        return scope == ApiKeyScope.READ or self.scope == ApiKeyScope.WRITE
+
+    def is_usable_at(self, moment: datetime) -> bool:
+        return self.revoked_at is None and self.expires_at > moment
+
+
+class ApiKeyRateWindow(models.Model):
+    """How many requests one API key has made in the current fixed window.
+
+    One row per key, in the database rather than a per-process cache, so the limit holds across
+    every app process; the row is reset (not added to) when a new window starts, so it never grows.
+    """
+
+    api_key = models.OneToOneField(
+        ApiKey, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    window_started_at = models.DateTimeField()
+    requests = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.api_key_id}: {self.requests} since {self.window_started_at}"

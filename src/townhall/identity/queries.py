@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import hmac
 import uuid
 
 from django.core.exceptions import PermissionDenied
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from townhall.identity.models import Invitation, User
+from townhall.identity.models import ApiKey, Invitation, User
 from townhall.tenancy.constants import Permission, Role
 from townhall.tenancy.models import Membership, Organisation
 
@@ -126,3 +127,35 @@ def user_has_authenticator(*, user: User) -> bool:
 
 def recovery_code_count(*, user: User) -> int:
     return int(StaticToken.objects.filter(device__user=user, device__confirmed=True).count())
+
+
+# --- API keys -------------------------------------------------------------------------------------
+
+
+def api_key_list(*, organisation: Organisation) -> QuerySet[ApiKey]:
+    """Every key of the organisation, usable or not, newest first."""
+    return ApiKey.objects.filter(organisation=organisation).order_by("-created_at")
+
+
+def api_key_get(*, organisation: Organisation, api_key_id: uuid.UUID) -> ApiKey:
+    """A key of this organisation; 404 for another organisation's, never 403."""
+    api_key = ApiKey.objects.filter(organisation=organisation, pk=api_key_id).first()
+    if api_key is None:
+        raise Http404("No such API key.")
+    return api_key
+
+
+def api_key_authenticate(*, raw_key: str) -> ApiKey | None:
+    """The usable key (not revoked, not expired) that `raw_key` is, with its organisation; else
+    None, the same answer whatever the reason so callers cannot tell which keys exist."""
+    prefix = ApiKey.prefix_of(raw_key)
+    if prefix is None:
+        return None
+    api_key = ApiKey.objects.select_related("organisation").filter(prefix=prefix).first()
+    if api_key is None:
+        return None
+    if not hmac.compare_digest(api_key.key_hash, ApiKey.hash_key(raw_key)):
+        return None
+    if not api_key.is_usable_at(timezone.now()):
+        return None
+    return api_key

@@ -6,7 +6,7 @@ Fixed paths come before `<slug:org_slug>/`, so they win over an organisation wit
 
 from django.urls import path
 
-from townhall.identity.views import account, invitations, organisation, sign_in
+from townhall.identity.views import account, api_keys, invitations, organisation, sign_in
 
 app_name = "identity"
 urlpatterns = [
@@ -46,4 +46,11 @@ urlpatterns = [
         name="invitation-revoke",
     ),
     path("<slug:org_slug>/audit/", organisation.audit_log, name="audit"),
+    path("<slug:org_slug>/api-keys/", api_keys.api_keys, name="api-keys"),
+    path("<slug:org_slug>/api-keys/new/", api_keys.api_key_create_view, name="api-key-create"),
+    path(
+        "<slug:org_slug>/api-keys/<uuid:api_key_id>/revoke/",
+        api_keys.api_key_revoke_view,
+        name="api-key-revoke",
+    ),
 ]

@@ -30,3 +30,25 @@ BACKOFF_MAX_SECONDS = 2 * 60 * 60
 RETENTION_DAYS = 30
 # last_error is shown to admins: keep it short so it cannot hold a body or a stack trace.
 ERROR_MAX_LENGTH = 200
+
+
+class WebhookEvent(models.TextChoices):
+    """Events an organisation can subscribe a URL to."""
+
+    SUBMISSION_CREATED = "submission.created", "A submission was received"
+    SUBMISSION_STATUS_CHANGED = "submission.status_changed", "A submission's status changed"
+
+
+class WebhookState(models.TextChoices):
+    PENDING = "pending", "Waiting to be delivered"
+    DELIVERED = "delivered", "Delivered"
+    FAILED = "failed", "Not delivered"
+
+
+# Webhook back-off after the n-th failure: BASE * 2**(n-1) (30 s, 1, 2, 4 … minutes), capped at
+# an hour; a delivery is retried until WEBHOOK_RETRY_WINDOW after its first try, then failed.
+WEBHOOK_BACKOFF_BASE_SECONDS = 30
+WEBHOOK_BACKOFF_MAX_SECONDS = 60 * 60
+WEBHOOK_RETRY_WINDOW_HOURS = 24
+# A receiver must answer within this many seconds; slower answers count as a failed try.
+WEBHOOK_TIMEOUT_SECONDS = 10

@@ -1,11 +1,18 @@
-"""Reads of the outbox, always scoped to one organisation."""
+"""Reads of the outbox and webhooks, always scoped to one organisation."""
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+import uuid
+
+from django.db.models import Count, Prefetch, QuerySet
 
 from townhall.notifications.constants import OutboxState
-from townhall.notifications.models import OutboxEmail
+from townhall.notifications.models import (
+    OutboxEmail,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 from townhall.tenancy.models import Organisation
 
 
@@ -43,3 +50,48 @@ def recipient_mask(address: str | None) -> str:
     local, _, domain = address.rpartition("@")
     head, dot, tail = domain.partition(".")
     return f"{local[:1]}***@{head[:1]}***{dot}{tail}"
+
+
+def webhook_subscription_list(*, organisation: Organisation) -> QuerySet[WebhookSubscription]:
+    """`organisation`'s webhook subscriptions, active first, newest first."""
+    return WebhookSubscription.objects.filter(organisation=organisation).order_by(
+        "-active", "-created_at"
+    )
+
+
+def webhook_subscription_get(
+    *, organisation: Organisation, subscription_id: str
+) -> WebhookSubscription | None:
+    """One subscription of `organisation`, or None (also for another organisation's)."""
+    try:
+        uuid.UUID(str(subscription_id))
+    except ValueError:
+        return None
+    return WebhookSubscription.objects.filter(organisation=organisation, pk=subscription_id).first()
+
+
+def webhook_delivery_list(
+    *, organisation: Organisation, subscription: WebhookSubscription, limit: int = 50
+) -> list[WebhookDelivery]:
+    """The subscription's most recent deliveries, newest first, each with its tries
+    (`delivery.log.all()`, oldest first) fetched in one more query."""
+    return list(
+        WebhookDelivery.objects.filter(organisation=organisation, subscription=subscription)
+        .order_by("-created_at")
+        .prefetch_related(
+            Prefetch("log", queryset=WebhookAttempt.objects.order_by("at", "created_at"))
+        )[:limit]
+    )
+
+
+def webhook_delivery_get(
+    *, organisation: Organisation, subscription: WebhookSubscription, delivery_id: str
+) -> WebhookDelivery | None:
+    """One delivery of the subscription, or None (also for another organisation's)."""
+    try:
+        uuid.UUID(str(delivery_id))
+    except ValueError:
+        return None
+    return WebhookDelivery.objects.filter(
+        organisation=organisation, subscription=subscription, pk=delivery_id
+    ).first()

@@ -18,6 +18,7 @@ from townhall.patterns.models import PatternVersion
 from townhall.services.engine_cache import pattern_for_version
 from townhall.services.models import Service
 from townhall.submissions.constants import Channel, Satisfaction
+from townhall.submissions.events import event_record
 from townhall.submissions.models import Feedback, Submission
 from townhall.submissions.queries import resident_email_from_answers
 from townhall.submissions.references import reference_generate
@@ -92,6 +93,7 @@ def submission_create(
                 service=service,
                 resident_email=resident_email_from_answers(pattern=pattern, answers=answers),
             )
+            event_record(submission=submission, event_type="submission.created")  # API feed
             # References are not personal data; answers never go to the log.
             logger.info("Stored submission %s for service %s", submission.reference, service.pk)
             return submission

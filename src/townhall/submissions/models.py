@@ -127,3 +127,84 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"Feedback on {self.service_id} ({self.given_on})"
+
+
+# --- The API's idempotency keys and event feed (issue 6) ---------------------------------------
+
+
+class IdempotencyRecord(BaseModel):
+    """The first response to an API `POST` sent with an `Idempotency-Key`, kept for 24 hours.
+
+    Replaying needs the status and the body; the body is stored only for its fields that hold no
+    personal data (reference, status, channel…): the summary, which holds answers, is rebuilt from
+    the submission that `reference` names. `request_hash` (SHA-256 of method, path and canonical
+    JSON body) tells a retry from a different request sent with the same key.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    # Zero while the first request is still running (it is never seen so: the row is written in
+    # the same transaction as the submission).
+    response_status = models.PositiveSmallIntegerField(default=0)
+    response_body = models.JSONField(default=dict)
+    reference = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        constraints = [
+            # Also the index that finds a key: the organisation first (architecture.md).
+            models.UniqueConstraint(fields=["organisation", "key"], name="idempotency_org_key")
+        ]
+        indexes = [
+            # Housekeeping deletes expired keys.
+            models.Index(fields=["created_at"], name="idempotency_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Idempotency key {self.key[:20]}"
+
+
+class SubmissionEventType(models.TextChoices):
+    CREATED = "submission.created", "Submission created"
+    STATUS_CHANGED = "submission.status_changed", "Submission status changed"
+
+
+class SubmissionEventCounter(models.Model):
+    """The last event number given in an organisation.
+
+    Events are numbered under this row's lock, which is held until the numbering transaction
+    commits: so numbers become visible in order, and a poller that has read up to number N can
+    never later find a newly committed event below N (an autoincrement id or a timestamp would
+    allow that when two transactions commit out of order).
+    """
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    last = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Events of {self.organisation_id}: {self.last}"
+
+
+class SubmissionEvent(BaseModel):
+    """Something that happened to a submission, for systems that poll the API's event feed (and
+    for webhooks). `data` holds no personal data: reference, service slug, status, outcome."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    # The cursor of the feed: 1, 2, 3… within the organisation, in commit order.
+    sequence = models.BigIntegerField()
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events")
+    event_type = models.CharField(max_length=40, choices=SubmissionEventType.choices)
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["organisation", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "sequence"], name="submissionevent_org_sequence"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} #{self.sequence}"

@@ -39,6 +39,10 @@ class Permission(models.TextChoices):
     PUBLISH_SERVICES = "services.publish"
     HANDLE_SUBMISSIONS = "submissions.handle"
     VIEW_SUBMISSIONS = "submissions.view"
+    # Create and revoke the organisation's API keys: admins only (admins get every permission).
+    MANAGE_API_KEYS = "api_keys.manage"
+    # Subscribe URLs to events, rotate their secrets, redeliver: admins only.
+    MANAGE_WEBHOOKS = "webhooks.manage"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {

@@ -19,7 +19,12 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from townhall.identity.models import User
-from townhall.identity.tests.factories import PASSWORD, InvitationFactory, UserFactory
+from townhall.identity.tests.factories import (
+    PASSWORD,
+    ApiKeyFactory,
+    InvitationFactory,
+    UserFactory,
+)
 from townhall.identity.tests.helpers import sign_in
 from townhall.tenancy.constants import ROLE_PERMISSIONS, Permission, Role
 from townhall.tenancy.models import Membership, Organisation
@@ -48,6 +53,9 @@ ORGANISATION: dict[str, Permission] = {
     "team-member": Permission.MANAGE_TEAM,
     "invitation-revoke": Permission.MANAGE_TEAM,
     "audit": Permission.VIEW_AUDIT_LOG,
+    "api-keys": Permission.MANAGE_API_KEYS,
+    "api-key-create": Permission.MANAGE_API_KEYS,
+    "api-key-revoke": Permission.MANAGE_API_KEYS,
 }
 POST_ONLY = {"sign-out-everywhere", "recovery-codes-regenerate", "invitation-revoke"}
 ACTORS = ["anonymous", "other-organisations-admin", "platform-operator", *Role.values]
@@ -72,11 +80,13 @@ class World:
     organisation: Organisation
     target: Membership
     invitation_id: str
+    api_key_id: str = ""
 
     def url(self, name: str) -> str:
         extra: dict[str, dict[str, object]] = {
             "team-member": {"membership_id": self.target.pk},
             "invitation-revoke": {"invitation_id": self.invitation_id},
+            "api-key-revoke": {"api_key_id": self.api_key_id or uuid.uuid4()},
         }
         kwargs = extra.get(name, {})
         return reverse(f"identity:{name}", kwargs={"org_slug": self.organisation.slug, **kwargs})
@@ -89,6 +99,7 @@ def world(db) -> World:
         organisation=organisation,
         target=MembershipFactory.create(organisation=organisation, role=Role.VIEWER),
         invitation_id=str(InvitationFactory.create(organisation=organisation).pk),
+        api_key_id=str(ApiKeyFactory.create(organisation=organisation).pk),
     )
 
 

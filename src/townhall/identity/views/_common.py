@@ -167,6 +167,25 @@ def _navigation(request: HttpRequest, membership: Membership | None) -> list[dic
             )
         if membership.has_permission(Permission.VIEW_AUDIT_LOG):
             items.append((reverse("identity:audit", args=[slug]), _("Audit log"), {"audit"}))
+        if membership.has_permission(Permission.MANAGE_API_KEYS):
+            items.append(
+                (
+                    reverse("identity:api-keys", args=[slug]),
+                    _("API keys"),
+                    {"api-keys", "api-key-create", "api-key-revoke"},
+                )
+            )
+        if membership.has_permission(Permission.MANAGE_WEBHOOKS):
+            in_webhooks = bool(
+                request.resolver_match and request.resolver_match.namespace == "webhooks"
+            )
+            items.append(
+                (
+                    reverse("webhooks:list", args=[slug]),
+                    _("Webhooks"),
+                    {current or ""} if in_webhooks else set(),
+                )
+            )
     else:
         items.append((reverse("identity:home"), _("Your organisations"), {"home"}))
     items.append((reverse("identity:account"), _("Your account"), {"account"}))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -35,3 +35,14 @@ def smtp_down(settings: Any) -> Callable[[], None]:
 
     point_at_closed_port()
     return point_at_closed_port
+
+
+@pytest.fixture
+def receiver() -> Iterator[Any]:
+    """A real webhook receiver on loopback (`webhook_receiver.Receiver`), over plain HTTP."""
+    from townhall.notifications.tests.webhook_receiver import Receiver, serving
+
+    state = Receiver()
+    with serving(state) as port:
+        state.url = f"http://127.0.0.1:{port}/hooks/townhall?source=test"
+        yield state
