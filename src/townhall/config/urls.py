@@ -10,6 +10,7 @@ from townhall.web import views as web_views
 urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
+    path("open311/v2/", include("townhall.api.open311.urls")),
     path("platform/", admin.site.urls),
     # Before identity's `<org_slug>/` pages: deeper staff paths of an organisation.
     path("staff/<slug:org_slug>/services/", include("townhall.services.urls_staff")),
