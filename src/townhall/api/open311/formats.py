@@ -10,12 +10,13 @@ None is JSON null and an empty XML element. Errors use the spec's format:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 type Format = Literal["json", "xml"]
@@ -89,3 +90,27 @@ def error(*, fmt: Format, status: int, description: str | Sequence[str]) -> Http
     descriptions = [description] if isinstance(description, str) else list(description)
     body = [{"code": status, "description": text} for text in descriptions]
     return respond(fmt=fmt, root="errors", item="error", body=body, status=status)
+
+
+type _View = Callable[..., HttpResponse]
+
+
+def methods_allowed(*allowed: str) -> Callable[[_View], _View]:
+    """Django's `require_http_methods`, answering in the spec's error format (and `Allow`), so an
+    Open311 client that sends the wrong method gets an error it can parse, not an HTML page."""
+
+    def decorate(view: _View) -> _View:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method not in allowed:
+                fmt: Format = "xml" if kwargs.get("fmt") == "xml" else "json"
+                response = error(
+                    fmt=fmt, status=405, description=f"Use {' or '.join(allowed)} here."
+                )
+                response["Allow"] = ", ".join(allowed)
+                return response
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate

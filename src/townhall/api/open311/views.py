@@ -23,11 +23,16 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
 
 from townhall.api.intake import NOT_ASKED, IntakeError, submission_intake
 from townhall.api.open311 import queries
-from townhall.api.open311.formats import Format, datetime_text, error, respond
+from townhall.api.open311.formats import (
+    Format,
+    datetime_text,
+    error,
+    methods_allowed,
+    respond,
+)
 from townhall.api.open311.mapping import (
     Open311Request,
     attributes_build,
@@ -148,7 +153,7 @@ def _list(request: HttpRequest, name: str) -> list[str]:
 # --- Discovery and services -----------------------------------------------------------------------
 
 
-@require_http_methods(["GET"])
+@methods_allowed("GET")
 def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
     def view(fmt: Format) -> HttpResponse:
         body = {
@@ -191,7 +196,7 @@ def _service_entry(report: queries.ReportService) -> dict[str, Any]:
     }
 
 
-@require_http_methods(["GET"])
+@methods_allowed("GET")
 def service_list(request: HttpRequest, fmt: str) -> HttpResponse:
     def view(fmt: Format) -> HttpResponse:
         organisation = _organisation(request, _api_key(request, scope="read"))
@@ -201,7 +206,7 @@ def service_list(request: HttpRequest, fmt: str) -> HttpResponse:
     return _handle(fmt, view)
 
 
-@require_http_methods(["GET"])
+@methods_allowed("GET")
 def service_definition(request: HttpRequest, service_code: str, fmt: str) -> HttpResponse:
     def view(fmt: Format) -> HttpResponse:
         organisation = _organisation(request, _api_key(request, scope="read"))
@@ -390,14 +395,14 @@ def _search(request: HttpRequest, fmt: Format) -> HttpResponse:
 
 
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@methods_allowed("GET", "POST")
 def requests(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method == "POST":
         return _handle(fmt, lambda checked: _create(request, checked))
     return _handle(fmt, lambda checked: _search(request, checked))
 
 
-@require_http_methods(["GET"])
+@methods_allowed("GET")
 def request_detail(request: HttpRequest, service_request_id: str, fmt: str) -> HttpResponse:
     def view(fmt: Format) -> HttpResponse:
         api_key = _api_key(request, scope="read")
@@ -413,7 +418,7 @@ def request_detail(request: HttpRequest, service_request_id: str, fmt: str) -> H
     return _handle(fmt, view)
 
 
-@require_http_methods(["GET"])
+@methods_allowed("GET")
 def token_detail(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
     def view(fmt: Format) -> HttpResponse:
         organisation = _organisation(request, _api_key(request, scope="read"))
@@ -429,7 +434,7 @@ def token_detail(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
     return _handle(fmt, view)
 
 
-@require_http_methods(["GET"])
+@methods_allowed("GET")
 def request_updates(request: HttpRequest, fmt: str) -> HttpResponse:
     """FixMyStreet's extension: each status change, with the note sent to the resident."""
 

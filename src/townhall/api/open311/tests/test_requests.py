@@ -248,3 +248,18 @@ def test_odd_search_input_never_crashes(client: Client, params: dict[str, str]) 
     s = setup()
     response = client.get(f"{BASE}/requests.json", {"jurisdiction_id": s.jurisdiction, **params})
     assert response.status_code in (200, 400, 404)
+
+
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [("requests", "GET, POST"), ("services", "GET"), ("discovery", "GET")],
+)
+def test_a_wrong_method_answers_in_the_spec_format(client: Client, path: str, allowed: str) -> None:
+    for fmt in ("json", "xml"):
+        response = client.put(f"{BASE}/{path}.{fmt}")
+        assert response.status_code == 405
+        assert response["Allow"] == allowed
+        if fmt == "json":
+            assert response.json()[0]["code"] == 405
+        else:
+            assert parse_xml(response.content).findtext("error/code") == "405"
