@@ -81,12 +81,13 @@ browser: ## Install Debian's Chromium for the browser tests if it is missing
 
 .PHONY: lint
 lint: $(VENV)/.synced ## ruff lint and format check
-	$(VENV)/bin/ruff check src
-	$(VENV)/bin/ruff format --check src
+	$(VENV)/bin/ruff check src deploy
+	$(VENV)/bin/ruff format --check src deploy
 
 .PHONY: typecheck
 typecheck: install ## mypy, strict on src/
 	$(VENV)/bin/mypy
+	$(VENV)/bin/mypy --strict deploy
 
 .PHONY: checks
 checks: install ## Django system checks, migrations up to date, import contracts
@@ -120,6 +121,31 @@ wrk:
 	  echo "Installing Debian's wrk for the benchmarks."; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] && echo "" || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; }
+
+# --- The production-like stack (deploy/, docs/operating.md) -------------------------------------
+.PHONY: stack-packages
+stack-packages:
+	@missing=""; \
+	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
+	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian's$$missing for the stack."; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] && echo "" || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+.PHONY: stack
+stack: install stack-packages ## Start a production-like deployment on loopback: nginx, 3 app processes, worker, PostgreSQL, Redis
+	$(VENV)/bin/python deploy/stack.py start
+
+.PHONY: stack-stop
+stack-stop: ## Stop exactly what `make stack` started
+	$(VENV)/bin/python deploy/stack.py stop
+
+.PHONY: faults
+faults: install stack-packages ## Kill an app process, the worker and PostgreSQL under load; count what was lost (about 4 minutes)
+	$(VENV)/bin/python deploy/faults.py
 
 .PHONY: bench
 bench: install wrk ## Run the benchmarks in bench/ (ratios against a baseline measured in the same run)

@@ -4,7 +4,9 @@
 so that validation errors, `HttpError`s, 404s, authentication and throttling failures and
 unexpected exceptions all answer `application/problem+json`. Field errors point at the question id
 or parameter name (the last element of pydantic's `loc`), never at the value sent, so no personal
-data is echoed back or logged. `document(schema)` says so in the OpenAPI document.
+data is echoed back or logged. `document(schema)` says so in the OpenAPI document. A database
+that cannot be reached is left to Django's 500 handler, which answers 503 problem+json with
+`Retry-After` for the whole site (`townhall.web.outage`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
@@ -120,6 +123,12 @@ def _permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespo
     return problem(request=request, status=403, title="Forbidden")
 
 
+def _database_unreachable(request: HttpRequest, exc: DatabaseError) -> HttpResponse:
+    # The database is down or restarting: let it reach Django's 500 handler, which answers 503
+    # problem+json with Retry-After for every address alike (townhall.web.outage).
+    raise exc
+
+
 def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     # The method, path, exception type and stack only: not the query string, the body or the
     # exception's message, any of which may hold a resident's answers.
@@ -140,6 +149,8 @@ _HANDLERS: list[tuple[type[Exception], Callable[[HttpRequest, Any], HttpResponse
     (Throttled, _throttled),
     (Http404, _not_found),
     (PermissionDenied, _permission_denied),
+    (OperationalError, _database_unreachable),
+    (InterfaceError, _database_unreachable),
     (Exception, _unexpected),
 ]
 

@@ -292,6 +292,15 @@ NOTIFY_BASE_URL = env_str("TOWNHALL_NOTIFY_BASE_URL", "https://api.notifications
 # Webhooks may be sent over plain http and to private, loopback or link-local addresses (an
 # internal network, the metadata service) only when this is true: never by default in production.
 TOWNHALL_WEBHOOKS_ALLOW_PRIVATE = env_bool("TOWNHALL_WEBHOOKS_ALLOW_PRIVATE", not PRODUCTION)
+# How long a sender holds an email or a webhook delivery it has claimed: a worker killed mid-send
+# leaves it to be sent again by the sweep once this has passed. Longer than one try can take.
+TOWNHALL_OUTBOX_LEASE_SECONDS = env_int("TOWNHALL_OUTBOX_LEASE_SECONDS", 10 * 60)
+TOWNHALL_WEBHOOK_LEASE_SECONDS = env_int("TOWNHALL_WEBHOOK_LEASE_SECONDS", 2 * 60)
+if TOWNHALL_OUTBOX_LEASE_SECONDS < 60 or TOWNHALL_WEBHOOK_LEASE_SECONDS < 30:
+    raise ImproperlyConfigured(
+        "TOWNHALL_OUTBOX_LEASE_SECONDS must be at least 60 and TOWNHALL_WEBHOOK_LEASE_SECONDS at "
+        "least 30: a shorter lease lets a second worker send what the first is still sending."
+    )
 
 # --- Languages ------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -358,7 +367,10 @@ STORAGES = {
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
             if env_bool("TOWNHALL_STATIC_MANIFEST", True)
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
-        )
+        ),
+        # Static files are public and a web server in front (nginx) serves them as its own user,
+        # unlike residents' uploads (FILE_UPLOAD_PERMISSIONS above).
+        "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
     },
 }
 

@@ -32,4 +32,5 @@ urlpatterns += i18n_patterns(
 handler400 = "townhall.web.views.bad_request"
 handler403 = "townhall.web.views.permission_denied"
 handler404 = "townhall.web.views.page_not_found"
-handler500 = "townhall.web.views.server_error"
+# 503 instead of 500 while the database cannot be reached (web/outage.py).
+handler500 = "townhall.web.outage.server_error"

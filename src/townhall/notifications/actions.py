@@ -102,6 +102,8 @@ def outbox_housekeep(*, now: datetime | None = None) -> int:
 
 def _enqueue_on_commit(*, email_id: uuid.UUID) -> None:
     # A task that is lost (the queue's row rolled back, a worker killed) is not a lost email:
-    # the sweep (`outbox_send_due`) sends whatever is pending and due.
+    # the sweep (`outbox_send_due`) sends whatever is pending and due. So a queue that fails
+    # after the commit (the database gone that moment) is logged, not raised: the change is
+    # stored, and the resident must not be shown an error for it.
     kwargs: dict[str, Any] = {"email_id": str(email_id)}
-    transaction.on_commit(lambda: outbox_email_send.enqueue(**kwargs))
+    transaction.on_commit(lambda: outbox_email_send.enqueue(**kwargs), robust=True)

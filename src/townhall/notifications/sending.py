@@ -5,7 +5,8 @@ conditional UPDATE that moves its `next_attempt_at` a lease into the future and 
 attempt. Only the sender whose UPDATE changed the row sends it, outside any transaction (an SMTP
 conversation must not hold database locks — SQLite locks the whole file). A sender that dies
 mid-send leaves the row pending; the sweep (`outbox_send_due`) tries it again once the lease has
-passed. A row that is sent or failed is never claimed, so a repeated task sends nothing.
+passed (`TOWNHALL_OUTBOX_LEASE_SECONDS`). A row that is sent or failed is never claimed, so a
+repeated task sends nothing.
 """
 
 from __future__ import annotations
@@ -36,10 +37,14 @@ from townhall.notifications.models import OutboxEmail
 
 logger = logging.getLogger(__name__)
 
-# Longer than any one try can take (SMTP and Notify time out well within it), so a live sender
-# never has its row claimed from under it.
-CLAIM_LEASE = timedelta(minutes=10)
 _EMAIL_LIKE = re.compile(r"[^\s<>\"'(),;:]+@[^\s<>\"'(),;:]+")
+
+
+def claim_lease() -> timedelta:
+    """How long a claimed row is left to its sender (`TOWNHALL_OUTBOX_LEASE_SECONDS`, read on
+    each claim). Longer than any one try can take (SMTP and Notify time out well within it), so
+    a live sender never has its row claimed from under it."""
+    return timedelta(seconds=settings.TOWNHALL_OUTBOX_LEASE_SECONDS)
 
 
 class PermanentFailure(Exception):
@@ -82,7 +87,7 @@ def outbox_email_claim(*, email_id: uuid.UUID, now: datetime) -> bool:
         state=OutboxState.PENDING,
         next_attempt_at__lte=now,
         attempts__lt=MAX_ATTEMPTS,
-    ).update(attempts=F("attempts") + 1, next_attempt_at=now + CLAIM_LEASE, updated_at=now)
+    ).update(attempts=F("attempts") + 1, next_attempt_at=now + claim_lease(), updated_at=now)
     return claimed == 1
 
 

@@ -2,7 +2,8 @@
 
 The same lease as the email outbox (`sending.py`): a sender claims a pending, due delivery with
 one conditional UPDATE that moves `next_attempt_at` a lease into the future and counts the try,
-so two workers never send one delivery at the same time. The POST happens outside any
+so two workers never send one delivery at the same time; a sender that dies leaves it to the sweep
+once the lease (`TOWNHALL_WEBHOOK_LEASE_SECONDS`) has passed. The POST happens outside any
 transaction. A failed try is retried with exponential back-off until `WEBHOOK_RETRY_WINDOW_HOURS`
 after the cycle's first try, then the delivery is failed. Every try is logged (`WebhookAttempt`).
 
@@ -51,11 +52,15 @@ from townhall.notifications.models import WebhookAttempt, WebhookDelivery, Webho
 
 logger = logging.getLogger(__name__)
 
-# Longer than one try can take (the timeout, twice: connect and read), so a live sender never
-# has its delivery claimed from under it.
-CLAIM_LEASE = timedelta(minutes=2)
 # Not a secret: the Standard Webhooks marker in front of one.
 SECRET_PREFIX = "whsec_"  # noqa: S105
+
+
+def claim_lease() -> timedelta:
+    """How long a claimed delivery is left to its sender (`TOWNHALL_WEBHOOK_LEASE_SECONDS`, read
+    on each claim). Longer than one try can take (the timeout, twice: connect and read), so a live
+    sender never has its delivery claimed from under it."""
+    return timedelta(seconds=settings.TOWNHALL_WEBHOOK_LEASE_SECONDS)
 
 
 class UnsafeURL(ValueError):
@@ -198,7 +203,7 @@ def webhook_delivery_claim(*, delivery_id: uuid.UUID, now: datetime) -> bool:
     """Take the delivery for one try if it is pending and due; True when this caller got it."""
     claimed = WebhookDelivery.objects.filter(
         pk=delivery_id, state=WebhookState.PENDING, next_attempt_at__lte=now
-    ).update(attempts=F("attempts") + 1, next_attempt_at=now + CLAIM_LEASE, updated_at=now)
+    ).update(attempts=F("attempts") + 1, next_attempt_at=now + claim_lease(), updated_at=now)
     if claimed:
         # The first try of a cycle starts the 24-hour window.
         WebhookDelivery.objects.filter(pk=delivery_id, first_attempt_at__isnull=True).update(
@@ -286,7 +291,7 @@ def webhook_send_due(*, now: datetime | None = None, limit: int = 500) -> int:
     # (a try that crashes the worker every time) is given up on here, or it would loop for ever.
     WebhookDelivery.objects.filter(
         state=WebhookState.PENDING,
-        first_attempt_at__lt=now - timedelta(hours=WEBHOOK_RETRY_WINDOW_HOURS) - CLAIM_LEASE,
+        first_attempt_at__lt=now - timedelta(hours=WEBHOOK_RETRY_WINDOW_HOURS) - claim_lease(),
         next_attempt_at__lte=now,
     ).update(
         state=WebhookState.FAILED,

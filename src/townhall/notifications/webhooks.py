@@ -242,6 +242,7 @@ def webhook_delivery_housekeep(*, now: datetime | None = None) -> int:
 
 
 def _enqueue_on_commit(*, delivery_id: uuid.UUID) -> None:
-    # A lost task is not a lost delivery: the sweep (`webhook_send_due`) sends whatever is due.
+    # A lost task is not a lost delivery: the sweep (`webhook_send_due`) sends whatever is due,
+    # so a queue that fails after the commit is logged, not raised (see `email_queue`).
     kwargs: dict[str, Any] = {"delivery_id": str(delivery_id)}
-    transaction.on_commit(lambda: webhook_delivery_send.enqueue(**kwargs))
+    transaction.on_commit(lambda: webhook_delivery_send.enqueue(**kwargs), robust=True)

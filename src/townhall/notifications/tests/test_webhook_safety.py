@@ -18,8 +18,8 @@ from townhall.notifications.constants import RETENTION_DAYS, WebhookState
 from townhall.notifications.models import WebhookAttempt, WebhookDelivery
 from townhall.notifications.tests.webhook_receiver import CREATED, fanout, serving, subscribe
 from townhall.notifications.webhook_sending import (
-    CLAIM_LEASE,
     UnsafeURL,
+    claim_lease,
     resolve_webhook_host,
     validate_webhook_url,
     webhook_delivery_claim,
@@ -174,7 +174,7 @@ def test_a_lost_task_is_recovered_by_the_sweep_once_the_lease_passes(organisatio
     # A worker claimed the delivery and died before sending.
     assert webhook_delivery_claim(delivery_id=_only(subscription).pk, now=start)
     assert webhook_send_due(now=start + timedelta(seconds=30)) == 0
-    assert webhook_send_due(now=start + CLAIM_LEASE) == 1
+    assert webhook_send_due(now=start + claim_lease()) == 1
     assert _only(subscription).attempts == 2
 
 
