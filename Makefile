@@ -148,8 +148,9 @@ faults: install stack-packages ## Kill an app process, the worker and PostgreSQL
 	$(VENV)/bin/python deploy/faults.py
 
 .PHONY: bench
-bench: install wrk ## Run the benchmarks in bench/ (ratios against a baseline measured in the same run)
-	@ls bench/*.py >/dev/null 2>&1 && for b in bench/bench_*.py; do $(VENV)/bin/python $$b $(BENCH_ARGS) || exit 1; done || echo "No benchmarks yet."
+bench: install wrk stack-packages ## The runner on SQLite and PostgreSQL, then runner, inbox and API against the stack: one table each (bench/README.md)
+	$(VENV)/bin/python bench/bench_runner.py $(BENCH_ARGS)
+	$(VENV)/bin/python bench/bench_stack.py $(BENCH_ARGS)
 
 .PHONY: clean
 clean: ## Remove installed dependencies and generated files (keeps var/, your database)

@@ -212,7 +212,7 @@ def fault_app_kill(residents: int) -> Outcome:
             90,
         )
 
-    log, fault_at, _ = under_load(residents=residents, before=6, after=6, fault=kill)
+    log, fault_at, _ = under_load(residents=residents, before=12, after=6, fault=kill)
     victim = f"{stack.HOST}:{stack.APP_PORT_BASE + 1}"
     # Back: the first page the new app-2 (started by supervisord) served.
     back_at = log.first_served_by(victim, since=fault_at)
