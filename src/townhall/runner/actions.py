@@ -3,14 +3,16 @@ and give feedback."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 import secrets
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, connections, router, transaction
+from django.db.models import Field, signals
 from django.utils import timezone
 
 from townhall.patterns.engine import Pattern, answers_prune_with_path, summary_build
@@ -61,26 +63,10 @@ def journey_answers_store(
     journey.answers, path = answers_prune_with_path(pattern=pattern, answers=answers, params=params)
     journey.language = language
     journey.last_activity = timezone.now()
-    with transaction.atomic(), _working_state_commit():
-        journey.save(update_fields=["answers", "language", "last_activity", "updated_at"])
+    _journey_update(
+        journey, ("answers", "language", "last_activity", "updated_at"), wait_for_disk=False
+    )
     return path
-
-
-@contextlib.contextmanager
-def _working_state_commit() -> Iterator[None]:
-    """On PostgreSQL, commit this transaction without waiting for the disk.
-
-    A journey's answers are working state: if the database server crashed in the next fraction
-    of a second, the resident would answer one page again, nothing more. Waiting for the write
-    -ahead log to reach the disk on every answer is what limited answer POSTs on PostgreSQL (bench/:
-    each worker sat idle through a disk flush per answer). Submissions, and everything else,
-    keep full durability: this applies only inside the current transaction (`SET LOCAL`).
-    """
-    connection = transaction.get_connection()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-    yield
 
 
 def journey_touch(*, journey: Journey, language: Language) -> None:
@@ -91,7 +77,82 @@ def journey_touch(*, journey: Journey, language: Language) -> None:
     ):
         return
     journey.last_activity, journey.language = now, language
-    journey.save(update_fields=["last_activity", "language", "updated_at"])
+    _journey_update(journey, ("last_activity", "language", "updated_at"))
+
+
+def _journey_update(
+    journey: Journey, fields: tuple[str, ...], *, wait_for_disk: bool = True
+) -> None:
+    """`journey.save(update_fields=fields)` in one statement, written once per database.
+
+    Answering a page saves its journey; Django's `save` builds the UPDATE through the ORM each
+    time, which cost more than running it (bench/profile_runner.py). The values are prepared by the
+    fields themselves (`updated_at` stamped, the answers encrypted), as `save` would. Should a
+    signal receiver for journeys ever be connected, `save` runs instead, so that it is called.
+
+    `wait_for_disk=False` is for a journey's answers, which are working state: if the database
+    server crashed in the next fraction of a second, the resident would answer one page again,
+    nothing more. On PostgreSQL, waiting for the write-ahead log to reach the disk on every
+    answer is what limited answer POSTs (bench/: each worker sat idle through a disk flush). So the
+    statement, committed on its own, sets `synchronous_commit` off for its own transaction only
+    (`set_config(..., true)`, as SET LOCAL does): no BEGIN, SET or COMMIT round trips, and
+    submissions and everything else keep full durability. Inside a caller's transaction, which
+    the setting would outlast, the answers are written durably instead.
+    """
+    if signals.pre_save.has_listeners(Journey) or signals.post_save.has_listeners(Journey):
+        journey.save(update_fields=list(fields))
+        return
+    alias = router.db_for_write(Journey)
+    connection = connections[alias]
+    plan = _journey_update_plan(alias, fields)
+    params = [
+        field.get_db_prep_save(field.pre_save(journey, False), connection) for field in plan.targets
+    ]
+    params.append(plan.pk.get_db_prep_value(journey.pk, connection))
+    sql = plan.sql
+    if not wait_for_disk and plan.sql_without_waiting and not connection.in_atomic_block:
+        sql = plan.sql_without_waiting
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        updated = cursor.rowcount
+    if updated == 0:
+        # What `save(update_fields=...)` raises for a row that has gone (an idle journey deleted).
+        raise DatabaseError("Save with update_fields did not affect any rows.")
+
+
+@dataclass(frozen=True, slots=True)
+class _UpdatePlan:
+    sql: str
+    # The same for a commit that does not wait for the disk; "" where the database has no such
+    # setting (SQLite writes through its own journal either way).
+    sql_without_waiting: str
+    targets: list[Field[Any, Any]]
+    pk: Field[Any, Any]
+
+
+@functools.lru_cache(maxsize=32)
+def _journey_update_plan(alias: str, fields: tuple[str, ...]) -> _UpdatePlan:
+    connection = connections[alias]
+    meta = Journey._meta
+    quote = connection.ops.quote_name
+    targets: list[Field[Any, Any]] = []
+    for name in fields:
+        field = meta.get_field(name)
+        assert isinstance(field, Field)  # noqa: S101 - only the model's own columns are saved
+        targets.append(field)
+    pk = meta.pk
+    assert pk is not None  # noqa: S101 - every model has one
+    assignments = ", ".join(f"{quote(str(field.column))} = %s" for field in targets)
+    table, key = quote(meta.db_table), quote(str(pk.column))
+    sql = f"UPDATE {table} SET {assignments} WHERE {key} = %s"  # noqa: S608
+    without_waiting = ""
+    if connection.vendor == "postgresql":
+        setting = "SELECT set_config('synchronous_commit', 'off', true)"
+        without_waiting = (
+            f"WITH working_state AS ({setting}) "  # noqa: S608 - quoted names only, as above
+            f"UPDATE {table} SET {assignments} FROM working_state WHERE {key} = %s"
+        )
+    return _UpdatePlan(sql=sql, sql_without_waiting=without_waiting, targets=targets, pk=pk)
 
 
 def journey_is_idle(*, journey: Journey, idle_seconds: int) -> bool:

@@ -4,11 +4,13 @@ service (and so to its organisation)."""
 from __future__ import annotations
 
 import uuid
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import connections, router
+from django.db.models import Field
 from django.http import Http404
 from django.utils import timezone
 
@@ -77,26 +79,75 @@ def _is_verified_staff(user: Any) -> bool:
 
 def journey_get(*, service: Service, journey_id: uuid.UUID, preview: bool) -> Journey | None:
     # Every resident's request loads its journey. The statement never changes, so it is written
-    # once rather than built by the ORM on each request (a sixth of a question page's CPU time,
-    # bench/profile_runner.py); the row still becomes a Journey through the ORM. No joins: only
-    # the confirmation page needs the submission (loaded there), and the pattern comes from the
-    # engine cache by version id.
-    connection = connections[router.db_for_read(Journey)]
-    pk = Journey._meta.pk
-    assert pk is not None  # noqa: S101 - every model has one
+    # once per connection rather than built by the ORM on each request, and the row becomes a
+    # Journey through the same converters and constructor the ORM would use: building the query,
+    # or going through a raw queryset, cost more than the query itself (bench/profile_runner.py).
+    # No joins: only the confirmation page needs the submission (loaded there), and the pattern
+    # comes from the engine cache by version id.
+    alias = router.db_for_read(Journey)
+    connection = connections[alias]
+    plan = _journey_plan(connection)
     params = [
-        pk.get_db_prep_value(journey_id, connection),
-        pk.get_db_prep_value(service.pk, connection),
+        plan.pk.get_db_prep_value(journey_id, connection),
+        plan.pk.get_db_prep_value(service.pk, connection),
         preview,
     ]
-    sql = _JOURNEY_SQL.format(table=connection.ops.quote_name(Journey._meta.db_table))
-    rows = list(Journey.objects.raw(sql, params))
-    return rows[0] if rows else None
+    with connection.cursor() as cursor:
+        cursor.execute(plan.sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = list(row)
+    for position, converters, column in plan.converters:
+        value = values[position]
+        for converter in converters:
+            value = converter(value, column, connection)
+        values[position] = value
+    return Journey.from_db(alias, plan.attnames, values)
 
 
-# Table and column names are Django's defaults for these fields (a test compares the result with
-# the ORM's own query).
-_JOURNEY_SQL = "SELECT * FROM {table} WHERE id = %s AND service_id = %s AND preview = %s"
+@dataclass(frozen=True, slots=True)
+class _RowPlan:
+    sql: str
+    pk: Field[Any, Any]
+    attnames: list[str]
+    # (column position, the backend's and the field's converters, the column they are given).
+    converters: list[tuple[int, list[Any], Any]]
+
+
+# One per database connection (each thread has its own), made on its first journey.
+_plans: weakref.WeakKeyDictionary[Any, _RowPlan] = weakref.WeakKeyDictionary()
+
+
+def _journey_plan(connection: Any) -> _RowPlan:
+    plan = _plans.get(connection)
+    if plan is not None:
+        return plan
+    # Every concrete field in the model's order, as Journey(*values) takes them; the ORM's own
+    # compiler says how each value is converted (UUIDs on SQLite, the encrypted answers, ...).
+    meta = Journey._meta
+    columns = [field.get_col(meta.db_table) for field in meta.concrete_fields]
+    compiler = Journey.objects.all().query.get_compiler(connection=connection)
+    quote = connection.ops.quote_name
+    pk = meta.pk
+    assert pk is not None  # noqa: S101 - every model has one
+    sql = (
+        f"SELECT {', '.join(quote(column.target.column) for column in columns)} "  # noqa: S608
+        f"FROM {quote(meta.db_table)} WHERE {quote(pk.column)} = %s"
+        f" AND {quote(meta.get_field('service').column)} = %s"
+        f" AND {quote(meta.get_field('preview').column)} = %s"
+    )
+    plan = _RowPlan(
+        sql=sql,
+        pk=pk,
+        attnames=[column.target.attname for column in columns],
+        converters=[
+            (position, converters, column)
+            for position, (converters, column) in compiler.get_converters(columns).items()
+        ],
+    )
+    _plans[connection] = plan
+    return plan
 
 
 def save_link_get_by_token(*, service: Service, token: str) -> SaveLink | None:

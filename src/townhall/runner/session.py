@@ -14,7 +14,6 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseRedirect
-from django.shortcuts import redirect
 from django.urls import get_script_prefix, get_urlconf, reverse, translate_url
 from django.utils import translation
 
@@ -201,7 +200,7 @@ def welsh_redirect(runner: Runner) -> HttpResponseRedirect | None:
     """A Welsh address of a service whose pattern has no Welsh goes to the English page: a page is
     never half-translated, and English content is never presented as Welsh."""
     if runner.language == "cy" and "cy" not in runner.pattern.spec.languages:
-        return redirect(translate_url(runner.request.get_full_path(), "en"))
+        return HttpResponseRedirect(translate_url(runner.request.get_full_path(), "en"))
     return None
 
 
@@ -221,17 +220,19 @@ def runner_for_journey(
     runner = loaded
     journey_id = journey_pointer_get(request, runner.access)
     if journey_id is None:
-        return redirect(runner.url("session-ended" if request.method == "POST" else "start"))
+        return HttpResponseRedirect(
+            runner.url("session-ended" if request.method == "POST" else "start")
+        )
     journey = journey_get(
         service=runner.service, journey_id=journey_id, preview=runner.access.preview
     )
     if journey is None:
-        return redirect(runner.url("session-ended"))
+        return HttpResponseRedirect(runner.url("session-ended"))
     if journey_is_idle(journey=journey, idle_seconds=idle_seconds()):
         journey_expire(journey=journey)
-        return redirect(runner.url("session-ended"))
+        return HttpResponseRedirect(runner.url("session-ended"))
     if journey.is_finished and not finished_ok:
-        return redirect(runner.url("confirmation"))
+        return HttpResponseRedirect(runner.url("confirmation"))
     # A journey finishes on the version it started on, even if the service has moved on.
     if journey.pattern_version_id != runner.service.pattern_version_id:
         runner.pattern = pattern_for_version_id(journey.pattern_version_id)

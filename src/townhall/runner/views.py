@@ -9,7 +9,6 @@ redirect, GET). Which page a resident may see and where they go next is decided 
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -58,6 +57,9 @@ from townhall.runner.views_not_available import service_not_available
 from townhall.runner.widgets_group import group_items, group_values
 
 _METHODS = ["GET", "HEAD", "POST"]
+# Every redirect goes to an address the runner built, so it is an HttpResponseRedirect directly:
+# `django.shortcuts.redirect()` first tries an address as a URL name, a failed `reverse()` that
+# cost more than the rest of making the response.
 
 
 @never_cache
@@ -105,7 +107,7 @@ def _journey_begin(runner: Runner) -> HttpResponse:
             service=runner.service, preview=runner.access.preview, language=runner.language
         )
         journey_pointer_set(runner.request, runner.access, journey)
-    return redirect(runner.page_url(runner.pattern.first_page))
+    return HttpResponseRedirect(runner.page_url(runner.pattern.first_page))
 
 
 @with_upload_limits  # uploads: limits set before the form is read (and CSRF checked after)
@@ -124,7 +126,7 @@ def page(
     path = flow.journey_path(pattern=runner.pattern, answers=runner.answers, params=runner.params)
     target = flow.redirect_target(path=path, page_id=page_id)
     if target is not None:
-        return redirect(runner.page_url(target))
+        return HttpResponseRedirect(runner.page_url(target))
     change = request.GET.get(RETURN_PARAM) == RETURN_TO_CHECK_ANSWERS
     previous = flow.previous_page(path=path, page_id=page_id)
     back_href = (
@@ -264,8 +266,10 @@ def _continue(
             seen=path,
         )
         if not runner.pattern.is_end(target):
-            return redirect(f"{runner.page_url(target)}?{RETURN_PARAM}={RETURN_TO_CHECK_ANSWERS}")
-        return redirect(runner.page_url(target))
+            return HttpResponseRedirect(
+                f"{runner.page_url(target)}?{RETURN_PARAM}={RETURN_TO_CHECK_ANSWERS}"
+            )
+        return HttpResponseRedirect(runner.page_url(target))
     target = flow.next_page(
         pattern=runner.pattern,
         page_id=page_id,
@@ -273,13 +277,13 @@ def _continue(
         params=runner.params,
         path=new_path,
     )
-    return redirect(runner.page_url(target))
+    return HttpResponseRedirect(runner.page_url(target))
 
 
 def _path_incomplete(runner: Runner) -> HttpResponse | None:
     """A redirect to the page to answer next, unless every answer needed is there."""
     path = flow.journey_path(pattern=runner.pattern, answers=runner.answers, params=runner.params)
-    return None if path[-1] == CHECK_ANSWERS else redirect(runner.page_url(path[-1]))
+    return None if path[-1] == CHECK_ANSWERS else HttpResponseRedirect(runner.page_url(path[-1]))
 
 
 @never_cache
@@ -292,7 +296,7 @@ def check_answers(request: HttpRequest, organisation_slug: str, service_slug: st
         return response
     declaration = runner.pattern.spec.declaration
     if request.method == "POST":
-        return redirect(runner.url("declaration")) if declaration else _send(runner)
+        return HttpResponseRedirect(runner.url("declaration")) if declaration else _send(runner)
     rows = summary_build(
         pattern=runner.pattern,
         answers=runner.answers,
@@ -352,7 +356,7 @@ def _send(runner: Runner) -> HttpResponse:
             params=runner.params,
             language=runner.language,
         )
-    return redirect(runner.url("confirmation"))
+    return HttpResponseRedirect(runner.url("confirmation"))
 
 
 @never_cache
@@ -364,7 +368,7 @@ def confirmation(request: HttpRequest, organisation_slug: str, service_slug: str
     journey = runner.journey
     assert journey is not None  # noqa: S101 - runner_for_journey loaded it
     if not journey.is_finished:
-        return _path_incomplete(runner) or redirect(runner.url("check-answers"))
+        return _path_incomplete(runner) or HttpResponseRedirect(runner.url("check-answers"))
     submission = journey.submission
     if submission is not None:
         # Sent answers moved to the submission; put them back (in memory only) so the texts'

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,6 +77,24 @@ class ExpressionReads:
     params: tuple[str, ...]
 
 
+class Activation(ABC):
+    """What a condition can be given instead of the CEL maps themselves: the values it reads as
+    they are (for the memo), and the maps only when it must really be evaluated. Making the maps
+    converts every answer and parameter to CEL, which costs more than a remembered condition."""
+
+    @abstractmethod
+    def read_key(self, reads: ExpressionReads) -> tuple[Any, ...] | None:
+        """A key of the values `reads` names, equal for two activations only if their maps give
+        those names equal values; None when there is none (then nothing is remembered)."""
+
+    @abstractmethod
+    def maps(self) -> dict[str, celtypes.Value]:
+        """`answers` and `params` as CEL maps."""
+
+
+# Marks a memo key made by `Activation.read_key`, so it never equals one made from CEL maps.
+_READ_KEY = object()
+
 # Conditions remembered per expression before the memo starts again. A condition reads a few
 # answers, mostly choices, so a few hundred combinations cover nearly every resident.
 _MEMO_LIMIT = 512
@@ -107,13 +126,19 @@ class CompiledExpression:
             return None
         return result
 
-    def condition(self, activation: dict[str, celtypes.Value]) -> bool:
-        key = self._memo_key(activation)
+    def condition(self, activation: dict[str, celtypes.Value] | Activation) -> bool:
+        if isinstance(activation, Activation):
+            read = activation.read_key(self.reads) if self.reads is not None else None
+            key = None if read is None else (_READ_KEY, *read)
+        else:
+            key = self._memo_key(activation)
         if key is not None:
             known = self.memo.get(key)
             if known is not None:
                 return known
-        result = self.evaluate(activation)
+        result = self.evaluate(
+            activation.maps() if isinstance(activation, Activation) else activation
+        )
         holds = isinstance(result, celtypes.BoolType) and bool(result)
         if key is not None:
             if len(self.memo) >= _MEMO_LIMIT:

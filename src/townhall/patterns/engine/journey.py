@@ -13,6 +13,7 @@ from typing import Any
 
 from celpy import celtypes
 
+from townhall.patterns.engine.expressions import Activation, ExpressionReads
 from townhall.patterns.engine.formatting import date_display, money_display, number_display
 from townhall.patterns.engine.graph import reachable_from
 from townhall.patterns.engine.kinds import Context, kind_for
@@ -190,7 +191,50 @@ def _activation(
     return {"answers": celtypes.MapType(answer_map), "params": celtypes.MapType(param_map)}
 
 
-def _next(pattern: Pattern, page_id: str, activation: dict[str, celtypes.Value]) -> str:
+# Answer and parameter values a remembered condition can be keyed by as they are: each becomes
+# one CEL value, decided by the pattern alone (the memo belongs to one loaded pattern).
+_SCALARS = (str, bool, int, float, type(None))
+
+
+class _Values(Activation):
+    """The answers and parameters one routing reads, made into CEL maps only if a condition is
+    not remembered (`CompiledExpression.condition`)."""
+
+    __slots__ = ("_answers", "_maps", "_param_values", "_params", "_pattern")
+
+    def __init__(self, pattern: Pattern, answers: Answers, params: ParamValues) -> None:
+        self._pattern, self._answers, self._params = pattern, answers, params
+        self._param_values: dict[str, JSON] | None = None
+        self._maps: dict[str, celtypes.Value] | None = None
+
+    def read_key(self, reads: ExpressionReads) -> tuple[Any, ...] | None:
+        key: list[Any] = []
+        for name in reads.answers:
+            value = self._answers.get(name)
+            if not isinstance(value, _SCALARS):
+                return None  # lists and maps are not remembered (as their CEL values are not)
+            key.append((type(value), value))  # the type: true and 1 are different answers
+        if reads.params:
+            if self._param_values is None:
+                self._param_values = params_with_defaults(
+                    pattern=self._pattern, params=self._params
+                )
+            for name in reads.params:
+                value = self._param_values.get(name)
+                if not isinstance(value, _SCALARS):
+                    return None
+                key.append((type(value), value))
+        return tuple(key)
+
+    def maps(self) -> dict[str, celtypes.Value]:
+        if self._maps is None:
+            self._maps = _activation(self._pattern, self._answers, self._params)
+        return self._maps
+
+
+def _next(
+    pattern: Pattern, page_id: str, activation: dict[str, celtypes.Value] | Activation
+) -> str:
     page = pattern.page(page_id)
     if isinstance(page, ExitPage):
         raise JourneyEnded(page_id)
@@ -208,14 +252,14 @@ def route_next(*, pattern: Pattern, page_id: str, answers: Answers, params: Para
     """
     if page_id == CHECK_ANSWERS:
         raise JourneyEnded(page_id)
-    return _next(pattern, page_id, _activation(pattern, answers, params))
+    return _next(pattern, page_id, _Values(pattern, answers, params))
 
 
 def path_compute(*, pattern: Pattern, answers: Answers, params: ParamValues) -> list[str]:
     """The pages the answers lead through, from the first page to check answers or an exit page,
     stopping early at the first question not yet answered (the page to ask next).
     """
-    activation = _activation(pattern, answers, params)
+    activation = _Values(pattern, answers, params)
     path: list[str] = []
     current = pattern.first_page
     while True:

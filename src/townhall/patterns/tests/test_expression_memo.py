@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from townhall.patterns.engine.expressions import CompiledExpression
-from townhall.patterns.engine.journey import _activation
+from townhall.patterns.engine.journey import _activation, _Values
 from townhall.patterns.tests.factories import LIBRARY, pattern_build, pattern_load, question
 from townhall.patterns.tests.strategies import JSON_VALUE
 from townhall.patterns.tests.test_properties import FAST, PARAMS, PATTERNS
@@ -37,6 +37,42 @@ def test_a_remembered_condition_is_the_evaluated_one(name: str, data: st.DataObj
         activation = _activation(pattern, answers, PARAMS[name])
         for expression in pattern.expressions.values():
             assert expression.condition(activation) == _fresh(expression, activation)
+
+
+@pytest.mark.parametrize("name", list(PATTERNS))
+@FAST
+@given(data=st.data())
+def test_a_condition_given_the_raw_values_is_the_evaluated_one(
+    name: str, data: st.DataObject
+) -> None:
+    """Routing hands conditions the answers as they are (`_Values`), making CEL maps only for a
+    condition not remembered; remembered or not, by either key, the result is the evaluated one."""
+    pattern = PATTERNS[name]
+    keys = list(pattern.order)
+    for _round in range(3):
+        answers = data.draw(st.dictionaries(st.sampled_from(keys), JSON_VALUE, max_size=len(keys)))
+        activation = _activation(pattern, answers, PARAMS[name])
+        for expression in pattern.expressions.values():
+            fresh = _fresh(expression, activation)
+            assert expression.condition(_Values(pattern, answers, PARAMS[name])) == fresh
+            assert expression.condition(activation) == fresh
+
+
+def test_raw_values_are_remembered_by_type_and_converted_only_when_needed() -> None:
+    pattern = pattern_build(
+        pages=[
+            question("yes_no", "a"),
+            {**question("yes_no", "c"), "next": [{"when": "answers.a == true", "goto": "a_end"}]},
+            {"id": "a_end", "type": "exit", "title": "Stop", "body": "Stopped."},
+        ]
+    )
+    expression = pattern.expression("answers.a == true")
+    given_yes = _Values(pattern, {"a": True}, {})
+    assert expression.condition(given_yes) is True
+    assert expression.condition(_Values(pattern, {"a": 1}, {})) is False  # 1 is not true
+    remembered = _Values(pattern, {"a": True}, {})
+    assert expression.condition(remembered) is True
+    assert remembered._maps is None  # answered from the memo: nothing converted to CEL
 
 
 def test_library_conditions_say_what_they_read() -> None:
