@@ -11,7 +11,8 @@ What runs (each a supervisord program, so `make stack-stop` stops exactly what t
   benchmark measured more threads as slower and larger), on 127.0.0.1:8101 onwards;
 - `nginx`: the load balancer on 127.0.0.1:8080, serving static files itself;
 - `worker`: one `db_worker` running the background tasks (emails, webhooks);
-- `scheduler`: `townhall housekeeping` every 30 seconds, what a systemd timer does in production.
+- `scheduler`: `townhall housekeeping` every 15 minutes, as the systemd timer in production does
+  (`make faults` makes it every 3 seconds).
 
 Everything runs with TOWNHALL_ENV=production and its own secret and encryption keys, kept in
 var/stack/secrets.env so the data stays readable across restarts. `deploy/systemd/` and
@@ -497,7 +498,7 @@ def stack_start(
     settings_module: str = "townhall.config.settings",
     fresh: bool = False,
     extra_env: dict[str, str] | None = None,
-    housekeeping_seconds: int = 30,
+    housekeeping_seconds: int = 900,
 ) -> None:
     """Start the whole stack (stopping a running one first) and wait until nginx serves a page."""
     if supervisor_running():
