@@ -201,6 +201,8 @@ def fault_app_kill(residents: int) -> Outcome:
 
     def kill() -> None:
         killed["pids"] = stack.program_signal("app-2", signal.SIGKILL)
+        # The moment of the kill itself (finding the pids first takes a while).
+        killed["at"] = time.time()
         # Keep the load on until supervisord's new app-2 answers by itself, then a while more,
         # so the log shows traffic leaving it and coming back.
         wait_for(
@@ -212,7 +214,8 @@ def fault_app_kill(residents: int) -> Outcome:
             90,
         )
 
-    log, fault_at, _ = under_load(residents=residents, before=12, after=6, fault=kill)
+    log, _, _ = under_load(residents=residents, before=12, after=6, fault=kill)
+    fault_at = killed["at"]
     victim = f"{stack.HOST}:{stack.APP_PORT_BASE + 1}"
     # Back: the first page the new app-2 (started by supervisord) served.
     back_at = log.first_served_by(victim, since=fault_at)

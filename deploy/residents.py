@@ -53,7 +53,8 @@ class Response:
     location: str
     body: str
     upstream: str
-    at: float
+    at: float  # when it arrived
+    sent_at: float = 0.0  # when the request was sent
 
 
 @dataclass
@@ -73,6 +74,7 @@ class Log:
     lock: threading.Lock = field(default_factory=threading.Lock)
     journeys: list[Journey] = field(default_factory=list)
     responses: list[tuple[float, int, str, bool]] = field(default_factory=list)
+    sent: list[float] = field(default_factory=list)  # when each response's request was sent
 
     def record(self, response: Response) -> None:
         unavailable_page = response.status == 503 and UNAVAILABLE_TEXT in response.body
@@ -80,6 +82,7 @@ class Log:
             self.responses.append(
                 (response.at, response.status, response.upstream, unavailable_page)
             )
+            self.sent.append(response.sent_at)
 
     def statuses(self, since: float = 0.0, until: float = float("inf")) -> Counter[int]:
         with self.lock:
@@ -96,12 +99,13 @@ class Log:
             )
 
     def first_served_by(self, upstream: str, since: float) -> float | None:
-        """When `upstream` next served a page (status below 500) after `since`."""
+        """When `upstream` served a page (status below 500) to a request sent after `since`: a
+        response already on its way when a process was killed does not count as it being back."""
         with self.lock:
             times = [
                 at
-                for at, s, u, _ in self.responses
-                if at >= since and 0 < s < 500 and u.split(", ")[-1] == upstream
+                for (at, s, u, _), sent in zip(self.responses, self.sent, strict=True)
+                if sent >= since and 0 < s < 500 and u.split(", ")[-1] == upstream
             ]
         return min(times) if times else None
 
@@ -135,6 +139,7 @@ class Resident(threading.Thread):
     # -- HTTP -------------------------------------------------------------------------------
     def _once(self, method: str, path: str, form: dict[str, str] | None) -> Response:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        sent_at = time.time()
         body = None
         if form is not None:
             body = urlencode(form)
@@ -149,7 +154,7 @@ class Resident(threading.Thread):
             if self.connection is not None:
                 self.connection.close()
             self.connection = None
-            return Response(0, "", "", "", time.time())
+            return Response(0, "", "", "", time.time(), sent_at)
         for header in raw.headers.get_all("Set-Cookie") or []:
             cookie: SimpleCookie = SimpleCookie()
             cookie.load(header)
@@ -161,6 +166,7 @@ class Resident(threading.Thread):
             text,
             raw.getheader("X-Townhall-Upstream") or "",
             time.time(),
+            sent_at,
         )
 
     def request(
