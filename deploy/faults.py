@@ -37,7 +37,14 @@ sys.path.insert(0, str(REPO))
 
 from deploy import stack  # noqa: E402
 from deploy.receivers import Mailbox, WebhookReceiver  # noqa: E402
-from deploy.residents import Journey, Log, email_for, residents_run  # noqa: E402
+from deploy.residents import (  # noqa: E402 - the residents' service scopes every query
+    ORGANISATION,
+    SERVICE,
+    Journey,
+    Log,
+    email_for,
+    residents_run,
+)
 
 # The shortest leases Townhall accepts, so a delivery claimed by a killed worker is retried
 # within the run, and a
@@ -83,7 +90,9 @@ def stored_by_token(tokens: set[str]) -> dict[str, list[str]]:
 
     close_old_connections()
     found: dict[str, list[str]] = {}
-    rows = Submission.objects.filter(service__slug="report-a-pothole").only("reference", "answers")
+    rows = Submission.objects.filter(organisation__slug=ORGANISATION, service__slug=SERVICE).only(
+        "reference", "answers"
+    )
     for submission in rows.iterator(chunk_size=500):
         email = str((submission.answers or {}).get("email", ""))
         token = email.removeprefix("resident+").removesuffix("@example.com")
@@ -102,12 +111,15 @@ def half_stored(references: list[str]) -> list[str]:
     from townhall.submissions.models import Submission, SubmissionEvent
 
     close_old_connections()
-    submissions = list(Submission.objects.filter(reference__in=references))
+    submissions = list(
+        Submission.objects.filter(organisation__slug=ORGANISATION, reference__in=references)
+    )
     if not submissions:
         return []
     earliest = min(s.submitted_at for s in submissions)
     templates_by_reference: dict[str, set[str]] = {}
-    for email in OutboxEmail.objects.filter(created_at__gte=earliest).iterator(chunk_size=500):
+    emails = OutboxEmail.objects.filter(organisation__slug=ORGANISATION, created_at__gte=earliest)
+    for email in emails.iterator(chunk_size=500):
         reference = str((email.context or {}).get("reference", ""))
         templates_by_reference.setdefault(reference, set()).add(email.template)
     missing = []
@@ -254,10 +266,12 @@ def fault_worker_kill(residents: int, receiver: WebhookReceiver, mailbox: Mailbo
 
     def emails() -> Any:
         close_old_connections()
-        return OutboxEmail.objects.filter(created_at__gte=since)
+        return OutboxEmail.objects.filter(organisation__slug=ORGANISATION, created_at__gte=since)
 
     def deliveries() -> Any:
-        return WebhookDelivery.objects.filter(created_at__gte=since)
+        return WebhookDelivery.objects.filter(
+            organisation__slug=ORGANISATION, created_at__gte=since
+        )
 
     def pending() -> int:
         return int(
@@ -361,9 +375,9 @@ def prepare(receiver: WebhookReceiver) -> None:
     from townhall.services.models import Service
     from townhall.tenancy.models import Organisation
 
-    organisation = Organisation.objects.get(slug="demo")
+    organisation = Organisation.objects.get(slug=ORGANISATION)
     # Set directly: this is the harness preparing its data, not a staff action to audit.
-    Service.objects.filter(organisation=organisation, slug="report-a-pothole").update(
+    Service.objects.filter(organisation=organisation, slug=SERVICE).update(
         team_email="potholes@demo.townhall.example"
     )
     webhook_subscription_create(

@@ -24,7 +24,9 @@ from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode, urlsplit
 
-SERVICE_PATH = "/demo/report-a-pothole/"
+ORGANISATION = "demo"
+SERVICE = "report-a-pothole"
+SERVICE_PATH = f"/{ORGANISATION}/{SERVICE}/"
 # (page, answer) in journey order: the first scenario in patterns/report-a-pothole, without photos.
 PAGES: list[tuple[str, dict[str, str]]] = [
     ("danger", {"danger": "no"}),

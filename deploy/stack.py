@@ -135,8 +135,7 @@ def _secrets() -> dict[str, str]:
             f"TOWNHALL_SECRET_KEY={secrets.token_urlsafe(64)}\nTOWNHALL_ENCRYPTION_KEYS={key}\n"
         )
         SECRETS.chmod(0o600)
-    pairs = (line.split("=", 1) for line in SECRETS.read_text().splitlines() if "=" in line)
-    return {name: value for name, value in pairs}
+    return _read_env_file(SECRETS)
 
 
 def _read_env_file(path: Path) -> dict[str, str]:

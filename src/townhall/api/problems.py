@@ -6,7 +6,7 @@ unexpected exceptions all answer `application/problem+json`. Field errors point 
 or parameter name (the last element of pydantic's `loc`), never at the value sent, so no personal
 data is echoed back or logged. `document(schema)` says so in the OpenAPI document. A database
 that cannot be reached is left to Django's 500 handler, which answers 503 problem+json with
-`Retry-After` for the whole site (`townhall.web.outage`).
+`Retry-After` for the whole site (`townhall.config.errors`).
 """
 
 from __future__ import annotations
@@ -125,7 +125,7 @@ def _permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespo
 
 def _database_unreachable(request: HttpRequest, exc: DatabaseError) -> HttpResponse:
     # The database is down or restarting: let it reach Django's 500 handler, which answers 503
-    # problem+json with Retry-After for every address alike (townhall.web.outage).
+    # problem+json with Retry-After for every address alike (townhall.config.errors).
     raise exc
 
 

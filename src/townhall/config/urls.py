@@ -32,5 +32,5 @@ urlpatterns += i18n_patterns(
 handler400 = "townhall.web.views.bad_request"
 handler403 = "townhall.web.views.permission_denied"
 handler404 = "townhall.web.views.page_not_found"
-# 503 instead of 500 while the database cannot be reached (web/outage.py).
-handler500 = "townhall.web.outage.server_error"
+# 503 instead of 500 while the database cannot be reached (config/errors.py).
+handler500 = "townhall.config.errors.server_error"

@@ -2,16 +2,21 @@
 
 Django turns an exception into a response at every middleware layer
 (`convert_exception_to_response` → `handler500`), so the 500 handler sees every failure: in a
-view, and in middleware too (loading a session to find `request.user`, saving it). `server_error`
-is that handler: while it runs the exception is still being handled (`sys.exc_info()`; asgiref
+view, and in middleware too (loading a session to find `request.user`, saving it). That handler
+is `townhall.config.errors.server_error`, in the top layer so that it can answer each address in
+its own format: while it runs the exception is still being handled (`sys.exc_info()`; asgiref
 re-raises it in the thread an ASGI server hands it to), and when the database could not be
 reached it answers 503 with `Retry-After` and `Cache-Control: no-store` instead of the 500 page:
 
 - resident and staff pages: GOV.UK's "Sorry, the service is unavailable" page, in Welsh under
   `/cy/` (the language is read from the address: the middleware that sets it may not have run);
-- `/api/v1/…`: RFC 9457 `application/problem+json`, as every other API error
-  (`townhall.api.problems` re-raises database errors so that they end here);
-- `/open311/v2/…`: the GeoReport v2 error list, in JSON or in XML after the address's extension.
+- `/api/v1/…`: RFC 9457 `application/problem+json` from `townhall.api.problems`, as every other
+  API error (its handlers re-raise database errors so that they end there);
+- `/open311/v2/…`: the GeoReport v2 error list from `townhall.api.open311.formats`, in JSON or in
+  XML after the address's extension.
+
+This module holds what every address shares: telling an outage from another failure
+(`database_unreachable`), the page, and the headers and the one log line (`outage_finish`).
 
 Nothing here touches the database: no `request.user`, no session, no organisation. The page is
 rendered from constant text; if even that fails, a plain HTML page says the same. Django's session
@@ -26,10 +31,7 @@ With `TOWNHALL_DEBUG=true` Django shows its debug page before asking the 500 han
 
 from __future__ import annotations
 
-import json
 import logging
-import sys
-import xml.etree.ElementTree as ET
 from http import HTTPStatus
 
 from django.db import InterfaceError, OperationalError
@@ -39,8 +41,6 @@ from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from townhall.web import views
-
 logger = logging.getLogger(__name__)
 
 # How long clients (and residents) are asked to wait: a PostgreSQL restart or fail-over takes
@@ -49,8 +49,6 @@ RETRY_AFTER_SECONDS = 30
 # What a database that is down, restarting or unreachable raises: refused or dropped
 # connections (OperationalError) and connections already closed under us (InterfaceError).
 UNREACHABLE: tuple[type[Exception], ...] = (OperationalError, InterfaceError)
-API_PREFIX = "/api/v1/"
-OPEN311_PREFIX = "/open311/"
 _CHAIN_LIMIT = 10  # causes and contexts followed, so a cycle cannot loop
 _LOGGED = "_townhall_outage_logged"
 
@@ -67,24 +65,11 @@ def database_unreachable(error: BaseException | None) -> bool:
     return False
 
 
-def server_error(request: HttpRequest) -> HttpResponse:
-    """Django's 500 handler (`handler500`): the 503 answer when the database is unreachable,
-    otherwise the usual "there is a problem with the service" page."""
-    error = sys.exc_info()[1]
-    if database_unreachable(error):
-        return outage_response(request, error=error)
-    return views.server_error(request)
-
-
-def outage_response(request: HttpRequest, *, error: BaseException | None = None) -> HttpResponse:
-    """The 503 answer for this address, with `Retry-After` and `Cache-Control: no-store`."""
-    path = request.path_info
-    if path.startswith(API_PREFIX):
-        response = _problem(request)
-    elif path.startswith(OPEN311_PREFIX):
-        response = _open311_error(xml=path.endswith(".xml"))
-    else:
-        response = _page(request)
+def outage_finish(
+    request: HttpRequest, response: HttpResponse, *, error: BaseException | None
+) -> HttpResponse:
+    """`response`, the 503 for this address, with `Retry-After` and `Cache-Control: no-store`,
+    logged once as one WARNING line."""
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     if not getattr(request, _LOGGED, False):
@@ -100,38 +85,8 @@ def outage_response(request: HttpRequest, *, error: BaseException | None = None)
     return response
 
 
-def _problem(request: HttpRequest) -> HttpResponse:
-    # The shape of `townhall.api.problems.problem` (web may not import api: sibling layers).
-    status = HTTPStatus.SERVICE_UNAVAILABLE
-    body = {
-        "type": "about:blank",
-        "title": status.phrase,
-        "status": int(status),
-        "detail": "The service is temporarily unavailable. Try again after the number of "
-        "seconds in Retry-After.",
-        "instance": request.path,
-    }
-    return HttpResponse(
-        json.dumps(body), status=int(status), content_type="application/problem+json"
-    )
-
-
-def _open311_error(*, xml: bool) -> HttpResponse:
-    # The spec's error list, as `townhall.api.open311.formats.error` writes it.
-    status = int(HTTPStatus.SERVICE_UNAVAILABLE)
-    description = "The service is temporarily unavailable. Try again in a few minutes."
-    if not xml:
-        content = json.dumps([{"code": status, "description": description}]).encode()
-        return HttpResponse(content, status=status, content_type="application/json; charset=utf-8")
-    errors = ET.Element("errors")
-    entry = ET.SubElement(errors, "error")
-    ET.SubElement(entry, "code").text = str(status)
-    ET.SubElement(entry, "description").text = description
-    document: bytes = ET.tostring(errors, encoding="utf-8", xml_declaration=True)
-    return HttpResponse(document, status=status, content_type="text/xml; charset=utf-8")
-
-
-def _page(request: HttpRequest) -> HttpResponse:
+def outage_page(request: HttpRequest) -> HttpResponse:
+    """GOV.UK's "Sorry, the service is unavailable" page, in Welsh under `/cy/`."""
     language = "cy" if translation.get_language_from_path(request.path_info) == "cy" else "en"
     with translation.override(language):
         try:
