@@ -128,9 +128,12 @@ def _token(html: str, what: str) -> str:
     return match.group(1)
 
 
+JOURNEY_COOKIE = "townhall-journey-"
+
+
 def session_create(port: int) -> Session:
-    """A resident who has pressed "Start now": a Django session pointing at a new journey, and
-    the question page's CSRF token for posting answers."""
+    """A resident who has pressed "Start now": the cookie of a new journey (runner/session.py),
+    and the question page's CSRF token for posting answers."""
     connection = http.client.HTTPConnection(HOST, port, timeout=30)
     session = Session()
     try:
@@ -139,8 +142,8 @@ def session_create(port: int) -> Session:
             raise BenchError(f"GET {SERVICE_PATH} answered {status}, not 200")
         form = {"csrfmiddlewaretoken": _token(html, "the start page")}
         status, location, _ = _request(connection, session, "POST", SERVICE_PATH, form)
-        if status != 302 or "sessionid" not in session.cookies:
-            raise BenchError(f"POST {SERVICE_PATH} answered {status} without a session")
+        if status != 302 or not any(name.startswith(JOURNEY_COOKIE) for name in session.cookies):
+            raise BenchError(f"POST {SERVICE_PATH} answered {status} without a journey cookie")
         session.question_path = urlsplit(location).path
         status, _, html = _request(connection, session, "GET", session.question_path)
         if status != 200 or f'name="{ANSWER_FIELD}"' not in html:

@@ -167,9 +167,15 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 elif _database["ENGINE"] == "django.db.backends.postgresql":
-    # Server-side parameters let psycopg prepare the statements every request repeats (the
-    # session, the journey), so PostgreSQL parses and plans them once per connection.
-    _database["OPTIONS"] = {"server_side_binding": True}
+    # Server-side parameters, and psycopg's prepared statements, which Django turns off unless
+    # asked for the sake of transaction-pooling proxies (PgBouncer before 1.21): a statement run
+    # a fifth time on a connection is prepared, so PostgreSQL parses and plans the ones every
+    # request repeats (the session, the journey) once per connection, not on every request.
+    # TOWNHALL_DB_PREPARED_STATEMENTS=false for such a proxy.
+    _database["OPTIONS"] = {
+        "server_side_binding": True,
+        "prepare_threshold": 5 if env_bool("TOWNHALL_DB_PREPARED_STATEMENTS", True) else None,
+    }
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -35,17 +35,30 @@ from townhall.submissions.actions import (
 from townhall.submissions.constants import Channel, Satisfaction
 from townhall.submissions.models import Submission
 
+# A journey key, like a session key, is a bearer secret: 256 random bits.
+JOURNEY_KEY_BYTES = 32
 
-def journey_start(*, service: Service, preview: bool, language: Language) -> Journey:
-    """A new, empty journey on the service's current pattern version."""
-    return Journey.objects.create(
+
+def journey_key_new() -> tuple[str, str]:
+    """A new journey key and its stored hash."""
+    key = secrets.token_urlsafe(JOURNEY_KEY_BYTES)
+    return key, Journey.hash_key(key)
+
+
+def journey_start(*, service: Service, preview: bool, language: Language) -> tuple[Journey, str]:
+    """A new, empty journey on the service's current pattern version, and the key that opens it
+    (only its hash is stored: the key itself goes into the browser's cookie and nowhere else)."""
+    key, key_hash = journey_key_new()
+    journey = Journey.objects.create(
         organisation_id=service.organisation_id,
         service=service,
         pattern_version_id=service.pattern_version_id,
         language=language,
         preview=preview,
         last_activity=timezone.now(),
+        key_hash=key_hash,
     )
+    return journey, key
 
 
 def journey_answers_store(
@@ -301,7 +314,10 @@ def save_link_create(*, journey: Journey, email: str, language: Language) -> Sav
         )
         journey.kept_until = expires_at
         journey.language = language
-        journey.save(update_fields=["kept_until", "language", "updated_at"])
+        # The browser that saved it lets go (its cookie is deleted), and a copy of that cookie
+        # opens nothing: from now on only the emailed link does, and it brings a new key.
+        _unknown_key, journey.key_hash = journey_key_new()
+        journey.save(update_fields=["kept_until", "language", "key_hash", "updated_at"])
         link_id = str(link.pk)
         transaction.on_commit(
             lambda: save_link_email_send.enqueue(
@@ -311,8 +327,9 @@ def save_link_create(*, journey: Journey, email: str, language: Language) -> Sav
     return link
 
 
-def save_link_use(*, link: SaveLink) -> Journey:
-    """Use the link up and wake its journey: the idle limit counts from now again.
+def save_link_use(*, link: SaveLink) -> tuple[Journey, str]:
+    """Use the link up and wake its journey: the idle limit counts from now again. Returns the
+    journey with its new key, for the browser that opened the link.
 
     The link row is locked, so two clicks (or two browsers) race for it and exactly one wins;
     the other gets SaveLinkUnusableError, as does anyone with a used, replaced or expired link.
@@ -332,8 +349,9 @@ def save_link_use(*, link: SaveLink) -> Journey:
         journey = locked.journey
         journey.kept_until = None
         journey.last_activity = now
-        journey.save(update_fields=["kept_until", "last_activity", "updated_at"])
-    return journey
+        key, journey.key_hash = journey_key_new()
+        journey.save(update_fields=["kept_until", "last_activity", "key_hash", "updated_at"])
+    return journey, key
 
 
 # --- Feedback ---------------------------------------------------------------------------------

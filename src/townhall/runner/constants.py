@@ -1,11 +1,13 @@
-"""Fixed parts of the runner: session keys, page addresses, the idle limit's default and the states
-of a save-and-return link."""
+"""Fixed parts of the runner: the old session key, page addresses, the idle limit's default and
+the states of a save-and-return link."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
-# The Django session holds only pointers to journeys, by service: {"<service id>[:preview]": id}.
+# Where the Django session held pointers to journeys, by service ({"<service id>[:preview]": id}),
+# before each journey had its own cookie (ADR 0011). Read only, so that journeys started before
+# that upgrade can finish; it can go once they have all finished or expired.
 SESSION_JOURNEYS = "townhall_journeys"
 # `?return=check-answers` on a page reached by a "Change" link: a valid answer goes back there.
 RETURN_PARAM = "return"

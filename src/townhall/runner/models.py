@@ -15,7 +15,7 @@ from townhall.tenancy.models import Organisation
 
 
 class Journey(BaseModel):
-    """One resident's answers to one service, found through a pointer in their Django session.
+    """One resident's answers to one service, found through a cookie that holds its id and key.
 
     It lives in the runner, not in submissions: it is the web runner's working state, thrown away
     after inactivity, while a submission is the record that is kept. Its id doubles as the
@@ -41,16 +41,29 @@ class Journey(BaseModel):
     # One feedback per finished journey. A flag, not a time: a time would let someone match the
     # anonymous feedback to this journey's submission.
     feedback_given = models.BooleanField(default=False)
+    # SHA-256 of the key in the browser's journey cookie (runner/session.py), which opens the
+    # journey as a session key opens a session; a new key replaces it when the journey is saved
+    # for later or resumed, so an old copy of the cookie opens nothing. Empty for a journey
+    # started before journeys had keys: its pointer is in the Django session.
+    key_hash = models.CharField(max_length=64, default="", blank=True)
 
     class Meta:
         indexes = [
             models.Index(fields=["organisation", "service"], name="journey_org_service"),
-            # Finding idle journeys to delete.
-            models.Index(fields=["last_activity"], name="journey_last_activity"),
         ]
+        # No index on `last_activity`, though housekeeping finds idle journeys by it: every
+        # answer rewrites it, and on PostgreSQL an update that changes an indexed column cannot
+        # be a heap-only (HOT) update, so each answer would add an entry to every one of the
+        # table's seven indexes and leave them bloated. Housekeeping's scan of the (small) table of
+        # live journeys every 15 minutes costs far less (bench/, migration 0004).
 
     def __str__(self) -> str:
         return f"Journey {self.pk} through {self.service_id}"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        """The stored form of a journey key: 256 random bits, so no salt is needed."""
+        return hashlib.sha256(key.encode()).hexdigest()
 
     @property
     def is_finished(self) -> bool:

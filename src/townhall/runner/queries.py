@@ -77,7 +77,11 @@ def _is_verified_staff(user: Any) -> bool:
     return isinstance(user, User) and bool(check is not None and check())
 
 
-def journey_get(*, service: Service, journey_id: uuid.UUID, preview: bool) -> Journey | None:
+def journey_get(
+    *, service: Service, journey_id: uuid.UUID, preview: bool, key: str | None
+) -> Journey | None:
+    """The journey with this id through `service`, if `key` opens it (None: a journey from before
+    journeys had keys, found through a pointer in the Django session)."""
     # Every resident's request loads its journey. The statement never changes, so it is written
     # once per connection rather than built by the ORM on each request, and the row becomes a
     # Journey through the same converters and constructor the ORM would use: building the query,
@@ -91,6 +95,7 @@ def journey_get(*, service: Service, journey_id: uuid.UUID, preview: bool) -> Jo
         plan.pk.get_db_prep_value(journey_id, connection),
         plan.pk.get_db_prep_value(service.pk, connection),
         preview,
+        Journey.hash_key(key) if key is not None else "",
     ]
     with connection.cursor() as cursor:
         cursor.execute(plan.sql, params)
@@ -136,6 +141,7 @@ def _journey_plan(connection: Any) -> _RowPlan:
         f"FROM {quote(meta.db_table)} WHERE {quote(pk.column)} = %s"
         f" AND {quote(meta.get_field('service').column)} = %s"
         f" AND {quote(meta.get_field('preview').column)} = %s"
+        f" AND {quote(meta.get_field('key_hash').column)} = %s"
     )
     plan = _RowPlan(
         sql=sql,

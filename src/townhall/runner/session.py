@@ -1,8 +1,11 @@
 """Loading a request's journey: the service, the resident's journey through it, its pattern.
 
-The Django session (database-backed, so it survives a restart) holds only a pointer to each
-journey; the answers live in `Journey` rows. A missing or idle journey sends the resident to the
-"your session has ended" page, never to a half-filled form.
+Each journey has its own cookie, `townhall-journey-<service id>` (`-preview` for an editor's
+preview), holding the journey's id and a random key whose hash the journey row keeps: the row, in
+the database, survives a restart, and the cookie is to it what a session cookie is to a session
+(HttpOnly, Secure in production, SameSite=Lax). Residents' pages therefore never load a Django
+session, a round trip to the database per request saved (ADR 0011). A missing or idle journey
+sends the resident to the "your session has ended" page, never to a half-filled form.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import get_script_prefix, get_urlconf, reverse, translate_url
 from django.utils import translation
 
@@ -38,30 +41,71 @@ def current_language() -> Language:
     return "cy" if translation.get_language() == "cy" else "en"
 
 
-def _pointer_key(access: ServiceAccess) -> str:
+JOURNEY_COOKIE_PREFIX = "townhall-journey-"
+
+
+def _cookie_name(access: ServiceAccess) -> str:
+    suffix = "-preview" if access.preview else ""
+    return f"{JOURNEY_COOKIE_PREFIX}{access.service.pk.hex}{suffix}"
+
+
+def _legacy_session_key(access: ServiceAccess) -> str:
     return f"{access.service.pk}:preview" if access.preview else str(access.service.pk)
 
 
-def journey_pointer_get(request: HttpRequest, access: ServiceAccess) -> uuid.UUID | None:
-    value = request.session.get(SESSION_JOURNEYS, {}).get(_pointer_key(access))
+@dataclass(frozen=True, slots=True)
+class JourneyPointer:
+    journey_id: uuid.UUID
+    # None: a pointer in the Django session to a journey started before journeys had keys.
+    key: str | None
+
+
+def journey_pointer_get(request: HttpRequest, access: ServiceAccess) -> JourneyPointer | None:
+    """Which journey this browser has through the service, and the key that opens it."""
+    value = request.COOKIES.get(_cookie_name(access))
+    if value is not None:
+        journey_id, _dot, key = value.partition(".")
+        try:
+            return JourneyPointer(uuid.UUID(hex=journey_id), key) if key else None
+        except ValueError:
+            return None
+    # Journeys started before the upgrade that gave them keys finish through the session; only a
+    # browser with a session cookie can have one, so residents' requests never load a session.
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return None
+    legacy = request.session.get(SESSION_JOURNEYS, {}).get(_legacy_session_key(access))
     try:
-        return uuid.UUID(str(value)) if value else None
+        return JourneyPointer(uuid.UUID(str(legacy)), None) if legacy else None
     except ValueError:
         return None
 
 
-def journey_pointer_set(request: HttpRequest, access: ServiceAccess, journey: Journey) -> None:
-    pointers = dict(request.session.get(SESSION_JOURNEYS, {}))
-    pointers[_pointer_key(access)] = str(journey.pk)
-    request.session[SESSION_JOURNEYS] = pointers
+def journey_pointer_set(
+    response: HttpResponse, access: ServiceAccess, journey: Journey, key: str
+) -> None:
+    """Give the browser the cookie that opens `journey` (a new journey, or one resumed)."""
+    response.set_cookie(
+        _cookie_name(access),
+        f"{journey.pk.hex}.{key}",
+        max_age=settings.SESSION_COOKIE_AGE,
+        path="/",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
 
 
-def journey_pointer_clear(request: HttpRequest, journey: Journey) -> None:
-    """Forget `journey` in this browser's session (after "save and come back later")."""
-    pointers = request.session.get(SESSION_JOURNEYS, {})
-    request.session[SESSION_JOURNEYS] = {
-        key: value for key, value in pointers.items() if value != str(journey.pk)
-    }
+def journey_pointer_clear(
+    request: HttpRequest, response: HttpResponse, access: ServiceAccess, journey: Journey
+) -> None:
+    """Make this browser forget `journey` (after "save and come back later")."""
+    response.delete_cookie(_cookie_name(access), path="/", samesite="Lax")
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        pointers = request.session.get(SESSION_JOURNEYS, {})
+        if str(journey.pk) in pointers.values():
+            request.session[SESSION_JOURNEYS] = {
+                key: value for key, value in pointers.items() if value != str(journey.pk)
+            }
 
 
 @dataclass
@@ -218,13 +262,16 @@ def runner_for_journey(
     if isinstance(loaded, HttpResponseRedirect):
         return loaded
     runner = loaded
-    journey_id = journey_pointer_get(request, runner.access)
-    if journey_id is None:
+    pointer = journey_pointer_get(request, runner.access)
+    if pointer is None:
         return HttpResponseRedirect(
             runner.url("session-ended" if request.method == "POST" else "start")
         )
     journey = journey_get(
-        service=runner.service, journey_id=journey_id, preview=runner.access.preview
+        service=runner.service,
+        journey_id=pointer.journey_id,
+        preview=runner.access.preview,
+        key=pointer.key,
     )
     if journey is None:
         return HttpResponseRedirect(runner.url("session-ended"))

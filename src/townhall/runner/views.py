@@ -92,22 +92,28 @@ def start(request: HttpRequest, organisation_slug: str, service_slug: str) -> Ht
 
 def _journey_begin(runner: Runner) -> HttpResponse:
     """Carry on with an unfinished journey; otherwise start a new one."""
-    journey_id = journey_pointer_get(runner.request, runner.access)
+    pointer = journey_pointer_get(runner.request, runner.access)
     journey = (
-        journey_get(service=runner.service, journey_id=journey_id, preview=runner.access.preview)
-        if journey_id is not None
+        journey_get(
+            service=runner.service,
+            journey_id=pointer.journey_id,
+            preview=runner.access.preview,
+            key=pointer.key,
+        )
+        if pointer is not None
         else None
     )
+    response = HttpResponseRedirect(runner.page_url(runner.pattern.first_page))
     if (
         journey is None
         or journey.is_finished
         or journey_is_idle(journey=journey, idle_seconds=idle_seconds())
     ):
-        journey = journey_start(
+        journey, key = journey_start(
             service=runner.service, preview=runner.access.preview, language=runner.language
         )
-        journey_pointer_set(runner.request, runner.access, journey)
-    return HttpResponseRedirect(runner.page_url(runner.pattern.first_page))
+        journey_pointer_set(response, runner.access, journey, key)
+    return response
 
 
 @with_upload_limits  # uploads: limits set before the form is read (and CSRF checked after)

@@ -101,9 +101,8 @@ def save_email(request: HttpRequest, organisation_slug: str, service_slug: str) 
         )
         return _email_page(runner, form)
     link = save_link_create(journey=runner.journey, email=email, language=runner.language)
-    journey_pointer_clear(request, runner.journey)
     title = _("Check your email")
-    return render(
+    response = render(
         request,
         "runner/save_sent.html",
         runner.context(
@@ -113,6 +112,8 @@ def save_email(request: HttpRequest, organisation_slug: str, service_slug: str) 
             last_day=date_display(timezone.localdate(link.expires_at), runner.language),
         ),
     )
+    journey_pointer_clear(request, response, runner.access, runner.journey)
+    return response
 
 
 def _too_many_emails(request: HttpRequest, email: str) -> bool:
@@ -152,15 +153,15 @@ def resume(
             runner.context(title=page_title(runner, title), heading=title),
         )
     try:
-        journey = save_link_use(link=link)
+        journey, key = save_link_use(link=link)
     except SaveLinkUnusableError as error:
         return _unusable(runner, error.state)
-    # A new session key: the session now opens a journey, so a key fixed beforehand must not.
-    request.session.cycle_key()
-    journey_pointer_set(request, runner.access, journey)
     pattern = pattern_for_version_id(journey.pattern_version_id)
     path = flow.journey_path(pattern=pattern, answers=journey.answers, params=runner.params)
-    return redirect(runner.page_url(path[-1]))
+    # The journey's new key: nothing this browser held before opens it.
+    response = redirect(runner.page_url(path[-1]))
+    journey_pointer_set(response, runner.access, journey, key)
+    return response
 
 
 def _no_previews(runner: Runner) -> None:

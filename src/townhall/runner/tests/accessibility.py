@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from playwright.sync_api import BrowserContext, FilePayload, Page
@@ -46,9 +45,8 @@ from townhall.patterns.engine.schema_questions import (
 )
 from townhall.patterns.engine.values import JSON, RawInput, RawValue, UploadedFile
 from townhall.patterns.tests.factories import LIBRARY, REPOSITORY
-from townhall.runner.constants import SESSION_JOURNEYS
 from townhall.runner.models import Journey
-from townhall.runner.tests.helpers import base_url
+from townhall.runner.tests.helpers import base_url, journey_cookie_name, journey_id_of
 from townhall.services.models import Service
 
 AXE_SOURCE = REPOSITORY / "node_modules" / "axe-core" / "axe.min.js"
@@ -249,12 +247,11 @@ class Walker:
         self.client = Client()
         response = self.client.post(base_url(self.service, language=self.language))
         assert response.status_code == 302, response.status_code
-        cookie = self.client.cookies[settings.SESSION_COOKIE_NAME].value
+        name = journey_cookie_name(self.service)
+        cookie = self.client.cookies[name].value
         context = self.page.context
         context.clear_cookies()
-        context.add_cookies(
-            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": self.live_url}]
-        )
+        context.add_cookies([{"name": name, "value": cookie, "url": self.live_url}])
         for step in scenario.steps:
             self.audit_path()
             if step.errors is not None:
@@ -267,8 +264,7 @@ class Walker:
             self.send()
 
     def journey(self) -> Journey:
-        journey_id = self.client.session[SESSION_JOURNEYS][str(self.service.pk)]
-        return Journey.objects.get(pk=journey_id)
+        return Journey.objects.get(pk=journey_id_of(self.client, self.service))
 
     def journey_path(self) -> list[str]:
         answers = self.journey().answers

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.test import Client
@@ -17,6 +18,20 @@ from townhall.services.tests.factories import POTHOLE_ANSWERS as POTHOLE_ANSWERS
 def base_url(service: Service, *, language: str = "en") -> str:
     prefix = "/cy" if language == "cy" else ""
     return f"{prefix}/{service.organisation.slug}/{service.slug}/"
+
+
+def journey_cookie_name(service: Service, *, preview: bool = False) -> str:
+    return f"townhall-journey-{service.pk.hex}" + ("-preview" if preview else "")
+
+
+def journey_cookie(client: Client, service: Service, *, preview: bool = False) -> str:
+    """The value of the browser's cookie for its journey through `service`."""
+    return str(client.cookies[journey_cookie_name(service, preview=preview)].value)
+
+
+def journey_id_of(client: Client, service: Service, *, preview: bool = False) -> uuid.UUID:
+    """The id of the journey this browser's cookie opens."""
+    return uuid.UUID(hex=journey_cookie(client, service, preview=preview).partition(".")[0])
 
 
 def start(client: Client, service: Service, *, language: str = "en") -> str:

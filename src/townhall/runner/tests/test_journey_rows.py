@@ -38,8 +38,9 @@ def test_a_journey_loads_as_the_orm_loads_it(pothole: Service) -> None:
         preview_sent_at=now - dt.timedelta(minutes=3),
         kept_until=now + dt.timedelta(days=7),
         feedback_given=True,
+        key_hash=Journey.hash_key("key"),
     )
-    loaded = journey_get(service=pothole, journey_id=journey.pk, preview=True)
+    loaded = journey_get(service=pothole, journey_id=journey.pk, preview=True, key="key")
     assert loaded is not None
     assert _fields(loaded) == _fields(Journey.objects.get(pk=journey.pk))
     assert isinstance(loaded.pk, uuid.UUID)
@@ -49,13 +50,18 @@ def test_a_journey_loads_as_the_orm_loads_it(pothole: Service) -> None:
     assert loaded.service == pothole  # relations load as usual
 
 
-def test_only_this_services_journey_with_the_same_preview_flag_loads(pothole: Service) -> None:
-    journey = JourneyFactory.create(service=pothole)
-    other = JourneyFactory.create()
-    assert journey_get(service=pothole, journey_id=journey.pk, preview=False) == journey
-    assert journey_get(service=pothole, journey_id=journey.pk, preview=True) is None
-    assert journey_get(service=pothole, journey_id=other.pk, preview=False) is None
-    assert journey_get(service=pothole, journey_id=uuid.uuid4(), preview=False) is None
+def test_only_this_services_journey_with_the_same_preview_flag_and_key_loads(
+    pothole: Service,
+) -> None:
+    journey = JourneyFactory.create(service=pothole, key_hash=Journey.hash_key("key"))
+    other = JourneyFactory.create(key_hash=Journey.hash_key("key"))
+    assert journey_get(service=pothole, journey_id=journey.pk, preview=False, key="key") == journey
+    assert journey_get(service=pothole, journey_id=journey.pk, preview=True, key="key") is None
+    assert journey_get(service=pothole, journey_id=journey.pk, preview=False, key="kez") is None
+    # No key: only a journey from before keys (its pointer in the session) matches.
+    assert journey_get(service=pothole, journey_id=journey.pk, preview=False, key=None) is None
+    assert journey_get(service=pothole, journey_id=other.pk, preview=False, key="key") is None
+    assert journey_get(service=pothole, journey_id=uuid.uuid4(), preview=False, key="key") is None
 
 
 def test_storing_answers_writes_what_save_would(pothole: Service) -> None:

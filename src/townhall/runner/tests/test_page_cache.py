@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import uuid
 from typing import Any
 
 import pytest
@@ -26,13 +25,13 @@ from townhall.patterns.engine.schema_questions import FileQuestion
 from townhall.patterns.engine.values import CHECK_ANSWERS, JSON, UploadedFile
 from townhall.patterns.tests.factories import LIBRARY, pattern_load
 from townhall.runner import page_cache
-from townhall.runner.constants import SESSION_JOURNEYS
 from townhall.runner.models import Journey
 from townhall.runner.tests.helpers import (
     POTHOLE_ANSWERS,
     answer,
     answer_pothole,
     base_url,
+    journey_id_of,
     start,
 )
 from townhall.services.models import Service
@@ -93,8 +92,7 @@ class _Walker:
     def __init__(self, client: Client, service: Service, language: str) -> None:
         self.client, self.service, self.language = client, service, language
         start(client, service, language=language)
-        pointer = client.session[SESSION_JOURNEYS][str(service.pk)]
-        self.journey = Journey.objects.get(pk=uuid.UUID(pointer))
+        self.journey = Journey.objects.get(pk=journey_id_of(client, service))
         self.compared = 0
 
     def compare(self, monkeypatch: pytest.MonkeyPatch, answers: dict[str, JSON], **request: Any):

@@ -22,6 +22,7 @@ from townhall.runner.tests.helpers import (
     answer,
     answer_pothole,
     base_url,
+    journey_cookie_name,
     location,
     main,
     start,
@@ -144,6 +145,34 @@ def test_save_on_page_3_then_continue_in_another_browser(
     assert "This link has already been used" in page
     assert "Start again" in page
     assert Client().get(_path(link)).status_code == 410
+
+
+def test_a_copy_of_the_saving_browsers_cookie_opens_nothing(
+    client, pothole, smtp_server, django_capture_on_commit_callbacks
+):
+    """Saving lets go of the journey on the server, not only in this browser: a copy of its
+    cookie (taken by someone at a shared computer, say) opens nothing, before or after the
+    resident continues from the link, which brings a new key."""
+    base = base_url(pothole)
+    answer_pothole(client, pothole, until="location")
+    name = journey_cookie_name(pothole)
+    copied = client.cookies[name].value
+    _save(client, pothole, django_capture_on_commit_callbacks, data={})
+    assert client.cookies[name].value == ""  # deleted in this browser
+    thief = Client()
+    thief.cookies[name] = copied
+    assert location(thief.get(f"{base}location/")) == f"{base}session-ended/"
+
+    [message] = smtp_server.wait_for(1)
+    resident = Client()
+    assert location(resident.post(_path(_link(message)))) == f"{base}location/"
+    assert resident.cookies[name].value != copied
+    thief.cookies[name] = copied
+    assert location(thief.get(f"{base}location/")) == f"{base}session-ended/"
+    assert location(answer(thief, pothole, "location", {"location": "x"})).endswith(
+        "/session-ended/"
+    )
+    assert resident.get(f"{base}location/").status_code == 200
 
 
 def test_an_expired_link_says_so(

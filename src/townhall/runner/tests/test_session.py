@@ -1,22 +1,38 @@
-"""Runner (issue 4): journey state lives on the server, keyed by a session cookie that is HttpOnly
-and SameSite=Lax; it survives a restart; it ends after the configured inactivity with a clear
-"your session has ended" page; every form is CSRF protected."""
+"""Runner (issue 4): journey state lives on the server, keyed by a cookie that is HttpOnly,
+SameSite=Lax and Secure in production, like a session cookie (ADR 0011); it survives a restart;
+it ends after the configured inactivity with a clear "your session has ended" page; every form is
+CSRF protected."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
 from django.utils import timezone
 
 from townhall.runner.actions import journeys_idle_delete
+from townhall.runner.constants import SESSION_JOURNEYS
 from townhall.runner.models import Journey
 from townhall.runner.tests.factories import JourneyFactory
-from townhall.runner.tests.helpers import answer, answer_pothole, base_url, location, main, start
+from townhall.runner.tests.helpers import (
+    answer,
+    answer_pothole,
+    base_url,
+    journey_cookie_name,
+    journey_id_of,
+    location,
+    main,
+    start,
+)
 from townhall.services.engine_cache import pattern_cache_clear
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("townhall.runner.tests.urls")]
+
+
+def settings_session_cookie() -> str:
+    return str(django_settings.SESSION_COOKIE_NAME)
 
 
 def _idle(journey: Journey, seconds: int) -> None:
@@ -25,17 +41,73 @@ def _idle(journey: Journey, seconds: int) -> None:
     )
 
 
-def test_answers_are_kept_on_the_server_not_in_the_cookie(client, pothole):
+def test_answers_are_kept_on_the_server_not_in_the_cookie(client, pothole, settings):
+    settings.SESSION_COOKIE_SECURE = True  # as in production
     start(client, pothole)
     answer(client, pothole, "danger", {"danger": "no"})
     journey = Journey.objects.get()
     assert journey.answers == {"danger": False}
     assert journey.service == pothole
     assert journey.pattern_version == pothole.pattern_version
-    cookie = client.cookies["sessionid"]
+    cookie = client.cookies[journey_cookie_name(pothole)]
     assert cookie["httponly"]
+    assert cookie["secure"]
     assert cookie["samesite"] == "Lax"
+    assert cookie["max-age"] == settings.SESSION_COOKIE_AGE
     assert "danger" not in cookie.value
+    # The cookie's key is kept only as a hash: the database alone opens no journey.
+    journey_id, _dot, key = cookie.value.partition(".")
+    assert journey_id == journey.pk.hex
+    assert len(key) >= 43
+    assert key not in journey.key_hash
+    assert journey.key_hash == Journey.hash_key(key)
+
+
+def test_a_residents_pages_load_no_django_session(client, pothole, django_assert_max_num_queries):
+    start(client, pothole)
+    answer(client, pothole, "danger", {"danger": "no"})
+    assert settings_session_cookie() not in client.cookies
+    # One query for the journey (the service and its pattern are cached): no session lookup.
+    client.get(f"{base_url(pothole)}road_type/")
+    with django_assert_max_num_queries(1):
+        assert client.get(f"{base_url(pothole)}road_type/").status_code == 200
+
+
+def test_a_wrong_or_mangled_key_opens_nothing(client, pothole):
+    start(client, pothole)
+    answer(client, pothole, "danger", {"danger": "no"})
+    name = journey_cookie_name(pothole)
+    journey_id = journey_id_of(client, pothole)
+    for value in (f"{journey_id.hex}.{'A' * 43}", f"{journey_id.hex}.", journey_id.hex, "x.y"):
+        browser = Client()
+        browser.cookies[name] = value
+        assert location(browser.get(f"{base_url(pothole)}road_type/")) in (
+            base_url(pothole),
+            f"{base_url(pothole)}session-ended/",
+        )
+        assert location(answer(browser, pothole, "road_type", {"road_type": "road"})).endswith(
+            "/session-ended/"
+        )
+    assert Journey.objects.get().answers == {"danger": False}
+
+
+def test_a_journey_started_before_journeys_had_keys_finishes_through_the_session(pothole):
+    """Residents part-way through a service when the upgrade is deployed keep their answers."""
+    journey = JourneyFactory.create(service=pothole, answers={"danger": False}, key_hash="")
+    browser = Client()
+    session = browser.session
+    session[SESSION_JOURNEYS] = {str(pothole.pk): str(journey.pk)}
+    session.save()
+    browser.cookies[settings_session_cookie()] = str(session.session_key)
+    assert browser.get(f"{base_url(pothole)}road_type/").status_code == 200
+    answer(browser, pothole, "road_type", {"road_type": "road"})
+    journey.refresh_from_db()
+    assert journey.answers == {"danger": False, "road_type": "road"}
+    # A session pointer never opens a journey that has a key.
+    keyed = JourneyFactory.create(service=pothole, key_hash=Journey.hash_key("k"))
+    session[SESSION_JOURNEYS] = {str(pothole.pk): str(keyed.pk)}
+    session.save()
+    assert location(browser.get(f"{base_url(pothole)}road_type/")).endswith("/session-ended/")
 
 
 def test_the_journey_survives_a_restart(client, pothole):
@@ -44,7 +116,8 @@ def test_the_journey_survives_a_restart(client, pothole):
     # A new process: no cached patterns, a new client holding only the browser's cookie.
     pattern_cache_clear()
     browser = Client()
-    browser.cookies["sessionid"] = client.cookies["sessionid"].value
+    name = journey_cookie_name(pothole)
+    browser.cookies[name] = client.cookies[name].value
     response = browser.get(f"{base_url(pothole)}road_type/")
     assert response.status_code == 200
     assert location(browser.get(f"{base_url(pothole)}size/")).endswith("/road_type/")

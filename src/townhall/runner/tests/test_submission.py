@@ -10,7 +10,15 @@ from django.db import connections
 from django.test import Client
 
 from townhall.runner.models import Journey
-from townhall.runner.tests.helpers import answer, answer_pothole, base_url, location, main, start
+from townhall.runner.tests.helpers import (
+    answer,
+    answer_pothole,
+    base_url,
+    journey_cookie_name,
+    location,
+    main,
+    start,
+)
 from townhall.submissions.models import Submission
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("townhall.runner.tests.urls")]
@@ -73,7 +81,8 @@ def test_two_simultaneous_sends_store_one_submission(pothole):
     first = Client()
     answer_pothole(first, pothole)
     second = Client()
-    second.cookies["sessionid"] = first.cookies["sessionid"].value
+    name = journey_cookie_name(pothole)
+    second.cookies[name] = first.cookies[name].value
     barrier = threading.Barrier(2)
     results: list[str] = []
 
