@@ -167,6 +167,9 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 elif _database["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, with a health check that polls the idle socket before sending SELECT 1
+    # (core/postgresql/base.py).
+    _database["ENGINE"] = "townhall.core.postgresql"
     # Server-side parameters, and psycopg's prepared statements, which Django turns off unless
     # asked for the sake of transaction-pooling proxies (PgBouncer before 1.21): a statement run
     # a fifth time on a connection is prepared, so PostgreSQL parses and plans the ones every

@@ -1,9 +1,10 @@
 """Django's database sessions, loaded with one plain SQL statement.
 
-Every resident's request loads its session (it holds the pointers to their journeys). Django's own
-`db` backend builds that SELECT through the ORM each time, which measured about a fifth of a
-question page's CPU time (bench/profile_runner.py); the statement never changes, so it is written
-once here. Saving, creating, deleting and clearing expired sessions stay Django's own.
+Every signed-in staff request loads its session (residents' journeys have their own cookies, ADR
+0011). Django's own `db` backend builds that SELECT through the ORM each time, which measured
+about a fifth of a question page's CPU time when residents' pages loaded sessions too
+(bench/profile_runner.py); the statement never changes, so it is written once here. Saving,
+creating, deleting and clearing expired sessions stay Django's own.
 """
 
 from __future__ import annotations

@@ -14,7 +14,6 @@ import contextlib
 import json
 import logging
 import socket
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +21,7 @@ import pytest
 from django.db import DEFAULT_DB_ALIAS, OperationalError, close_old_connections, connections
 from django.test import Client
 
+from townhall.core.tests.postgres import backend_terminate
 from townhall.identity.tests.factories import UserFactory
 from townhall.notifications.models import OutboxEmail, WebhookDelivery
 from townhall.patterns.tests.factories import question
@@ -290,24 +290,6 @@ def test_a_task_queue_lost_after_the_commit_still_confirms_and_the_sweep_sends(
 # --- A real restart: PostgreSQL ends every connection ----------------------------------------
 
 
-def _terminate_this_process_connection() -> None:
-    """What a PostgreSQL restart does to a persistent connection: the server ends it."""
-    connection = connections[DEFAULT_DB_ALIAS]
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        (pid,) = cursor.fetchone()
-    other = connection.get_new_connection(connection.get_connection_params())
-    try:
-        other.autocommit = True
-        other.execute("SELECT pg_terminate_backend(%s)", [pid])
-        for _ in range(100):  # until the server has really let it go
-            if not other.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [pid]).fetchone():
-                break
-            time.sleep(0.05)
-    finally:
-        other.close()
-
-
 def _served(client: Client, path: str):
     # A WSGI server closes unusable connections when each request starts and ends
     # (request_started/request_finished); Django's test client leaves that out, so do it here.
@@ -330,7 +312,7 @@ def test_a_database_restart_under_a_persistent_connection_heals_itself(live_serv
     connection.close()
     try:
         assert _served(resident, page).status_code == 200
-        _terminate_this_process_connection()
+        backend_terminate(connection)
         first = _served(resident, page)
         if health_checks:
             # TOWNHALL_DB_HEALTH_CHECKS (the default): the dead connection is noticed before
