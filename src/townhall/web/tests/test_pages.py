@@ -18,11 +18,17 @@ def test_healthz_reports_the_database(client: Client) -> None:
 
 
 @pytest.mark.django_db
-def test_healthz_fails_when_the_database_is_unreachable(client: Client) -> None:
+def test_healthz_fails_when_the_database_is_unreachable(
+    client: Client, caplog: pytest.LogCaptureFixture
+) -> None:
     with mock.patch("townhall.web.views.connection.cursor", side_effect=DatabaseError("down")):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"
+    # Probed every few seconds during an outage: one line each, no traceback.
+    [record] = [r for r in caplog.records if r.name == "townhall.web.views"]
+    assert record.getMessage() == "Health check could not reach the database: down"
+    assert record.exc_info is None
 
 
 @pytest.mark.django_db
