@@ -11,8 +11,10 @@ PORT ?= 8000
 WORKERS ?= 2
 PG_URL := $(or $(TOWNHALL_TEST_POSTGRES_URL),postgres://postgres@127.0.0.1:5432/townhall)
 PYTEST_ARGS ?=
-# e.g. make bench BENCH_ARGS="--databases sqlite --rounds 3" (bench/README.md)
+# e.g. make bench BENCH_ARGS="--databases sqlite --rounds 3" STACK_BENCH_ARGS="--duration 5"
+# (bench/README.md): each bench takes its own arguments.
 BENCH_ARGS ?=
+STACK_BENCH_ARGS ?=
 
 .PHONY: help
 help: ## List every target with what it does
@@ -150,7 +152,7 @@ faults: install stack-packages ## Kill an app process, the worker and PostgreSQL
 .PHONY: bench
 bench: install wrk stack-packages ## The runner on SQLite and PostgreSQL, then runner, inbox and API against the stack: one table each (bench/README.md)
 	$(VENV)/bin/python bench/bench_runner.py $(BENCH_ARGS)
-	$(VENV)/bin/python bench/bench_stack.py $(BENCH_ARGS)
+	$(VENV)/bin/python bench/bench_stack.py $(STACK_BENCH_ARGS)
 
 .PHONY: clean
 clean: ## Remove installed dependencies and generated files (keeps var/, your database)
