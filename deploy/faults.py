@@ -256,26 +256,35 @@ def fault_app_kill(residents: int) -> Outcome:
 def fault_worker_kill(residents: int, receiver: WebhookReceiver, mailbox: Mailbox) -> Outcome:
     outcome = Outcome("kill -9 the worker while it delivers emails and webhooks")
     print(f"\n== {outcome.name}", flush=True)
+    from django.db import close_old_connections
+
     from townhall.notifications.models import OutboxEmail, WebhookDelivery
+
+    # The residents' organisation's emails and webhook deliveries created from `since` on.
+    def emails(since: datetime) -> Any:
+        close_old_connections()
+        return OutboxEmail.objects.filter(organisation__slug=ORGANISATION, created_at__gte=since)
+
+    def deliveries(since: datetime) -> Any:
+        return WebhookDelivery.objects.filter(
+            organisation__slug=ORGANISATION, created_at__gte=since
+        )
+
+    def pending(since: datetime) -> int:
+        return int(
+            emails(since).exclude(state="sent").count()
+            + deliveries(since).exclude(state="delivered").count()
+        )
 
     # Start from a worker with nothing to do: the journeys of the fault before queued emails and
     # webhooks too, and the one worker delivers webhooks one at a time (the receiver takes 0.3 s
     # each), so what is measured here would otherwise wait behind that backlog.
-    def backlog() -> int:
-        from django.db import close_old_connections
-
-        close_old_connections()
-        waiting_emails = OutboxEmail.objects.filter(organisation__slug=ORGANISATION).exclude(
-            state="sent"
-        )
-        waiting_hooks = WebhookDelivery.objects.filter(organisation__slug=ORGANISATION).exclude(
-            state="delivered"
-        )
-        return int(waiting_emails.count() + waiting_hooks.count())
-
-    before = backlog()
+    ever = datetime.fromtimestamp(0, tz=UTC)
+    before = pending(ever)
     try:
-        drained = wait_for("the earlier emails and webhooks delivered", lambda: not backlog(), 600)
+        drained = wait_for(
+            "the earlier emails and webhooks delivered", lambda: not pending(ever), 600
+        )
     except TimeoutError as error:
         outcome.require(False, str(error))
         return outcome
@@ -283,30 +292,14 @@ def fault_worker_kill(residents: int, receiver: WebhookReceiver, mailbox: Mailbo
 
     started = time.time()
     killed: dict[str, Any] = {}
-    from django.db import close_old_connections
-
     since = datetime.fromtimestamp(started, tz=UTC)
-
-    def emails() -> Any:
-        close_old_connections()
-        return OutboxEmail.objects.filter(organisation__slug=ORGANISATION, created_at__gte=since)
-
-    def deliveries() -> Any:
-        return WebhookDelivery.objects.filter(
-            organisation__slug=ORGANISATION, created_at__gte=since
-        )
-
-    def pending() -> int:
-        return int(
-            emails().exclude(state="sent").count() + deliveries().exclude(state="delivered").count()
-        )
 
     def kill() -> None:
         # Wait until the worker is inside a webhook delivery (the receiver is holding a request).
         wait_for("the worker delivering a webhook", lambda: receiver.in_flight > 0, 60)
         killed["in_flight"] = receiver.in_flight
         killed["pids"] = stack.program_signal("worker", signal.SIGKILL)
-        killed["pending"] = pending()
+        killed["pending"] = pending(since)
 
     log, _, _ = under_load(residents=residents, before=4, after=4, fault=kill)
     outcome.say(
@@ -317,14 +310,14 @@ def fault_worker_kill(residents: int, receiver: WebhookReceiver, mailbox: Mailbo
     references = account(outcome, log.journeys)
 
     def all_sent() -> bool:
-        return pending() == 0
+        return pending(since) == 0
 
     try:
         waited = wait_for("every email and webhook delivered", all_sent, 180)
         outcome.say(f"everything delivered {waited:.1f} s after the load ended")
     except TimeoutError as error:
         outcome.require(False, str(error))
-    expected_events = {str(e) for e in deliveries().values_list("event_id", flat=True)}
+    expected_events = {str(e) for e in deliveries(since).values_list("event_id", flat=True)}
     received = receiver.received_ids()
     missing_hooks = expected_events - set(received)
     duplicate_hooks = sum(1 for n in received.values() if n > 1)
@@ -336,7 +329,7 @@ def fault_worker_kill(residents: int, receiver: WebhookReceiver, mailbox: Mailbo
     per_reference = mailbox.references_count(references)
     tokens = {j.token for j in log.journeys if j.reference}
     confirmations = mailbox.recipients_count({email_for(t) for t in tokens})
-    outbox_rows = emails().count()
+    outbox_rows = emails(since).count()
     # Each submission sends two emails, the resident's and the team's, both naming it.
     missing_mail = [r for r in references if per_reference.get(r, 0) < 2]
     outcome.say(
