@@ -59,6 +59,7 @@ from bench.harness import (  # needs the repository root on sys.path, just above
     production_env,
     sqlite_database,
 )
+from townhall.runner.constants import JOURNEY_COOKIE_PREFIX
 
 LUA_SCRIPT = Path(__file__).resolve().parent / "runner.lua"
 RESULTS_JSON = VAR_BENCH / "runner.json"
@@ -128,9 +129,6 @@ def _token(html: str, what: str) -> str:
     return match.group(1)
 
 
-JOURNEY_COOKIE = "townhall-journey-"
-
-
 def session_create(port: int) -> Session:
     """A resident who has pressed "Start now": the cookie of a new journey (runner/session.py),
     and the question page's CSRF token for posting answers."""
@@ -142,7 +140,8 @@ def session_create(port: int) -> Session:
             raise BenchError(f"GET {SERVICE_PATH} answered {status}, not 200")
         form = {"csrfmiddlewaretoken": _token(html, "the start page")}
         status, location, _ = _request(connection, session, "POST", SERVICE_PATH, form)
-        if status != 302 or not any(name.startswith(JOURNEY_COOKIE) for name in session.cookies):
+        journey_cookie = any(name.startswith(JOURNEY_COOKIE_PREFIX) for name in session.cookies)
+        if status != 302 or not journey_cookie:
             raise BenchError(f"POST {SERVICE_PATH} answered {status} without a journey cookie")
         session.question_path = urlsplit(location).path
         status, _, html = _request(connection, session, "GET", session.question_path)

@@ -173,7 +173,7 @@ elif _database["ENGINE"] == "django.db.backends.postgresql":
     # Server-side parameters, and psycopg's prepared statements, which Django turns off unless
     # asked for the sake of transaction-pooling proxies (PgBouncer before 1.21): a statement run
     # a fifth time on a connection is prepared, so PostgreSQL parses and plans the ones every
-    # request repeats (the session, the journey) once per connection, not on every request.
+    # request repeats (a resident's journey, a signed-in session) once per connection.
     # TOWNHALL_DB_PREPARED_STATEMENTS=false for such a proxy.
     _database["OPTIONS"] = {
         "server_side_binding": True,

@@ -7,10 +7,14 @@ the environment — reveals none of what these fields hold.
 
 The fields store the Fernet token as text. They cannot be searched or indexed by content; that is
 the point. Store anything that must be filtered on (a status, a date) in an ordinary column.
+
+Bearer secrets handed out once (invitation and save-and-return tokens, API keys, journey keys) are
+stored only as `secret_hash`, so that a database dump opens nothing.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -24,6 +28,12 @@ from django.db import models
 class DecryptionFailed(Exception):
     """A stored value that none of the configured keys decrypts: a key was dropped too soon, or
     the value was written by another installation."""
+
+
+def secret_hash(secret: str) -> str:
+    """The stored form of a random bearer secret: its SHA-256. Townhall's secrets are 256 random
+    bits, so no salt or slow hash is needed; the lookup is by this exact value."""
+    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 @lru_cache(maxsize=4)

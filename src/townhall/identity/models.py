@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from datetime import datetime
 from typing import Any, ClassVar
@@ -13,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from townhall.core.crypto import secret_hash
 from townhall.core.models import BaseModel
 from townhall.identity.constants import API_KEY_MARKER, API_KEY_PREFIX_LENGTH, ApiKeyScope
 from townhall.tenancy.constants import Role
@@ -110,7 +110,7 @@ class Invitation(BaseModel):
     @staticmethod
     def hash_token(token: str) -> str:
         """The stored form of an invitation token. Tokens are 256 random bits: no salt needed."""
-        return hashlib.sha256(token.encode()).hexdigest()
+        return secret_hash(token)
 
     @property
     def is_usable(self) -> bool:
@@ -166,7 +166,7 @@ class ApiKey(BaseModel):
 
     @staticmethod
     def hash_key(raw_key: str) -> str:
-        return hashlib.sha256(raw_key.encode()).hexdigest()
+        return secret_hash(raw_key)
 
     @staticmethod
     def prefix_of(raw_key: str) -> str | None:

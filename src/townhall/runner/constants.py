@@ -9,6 +9,8 @@ from enum import StrEnum
 # before each journey had its own cookie (ADR 0011). Read only, so that journeys started before
 # that upgrade can finish; it can go once they have all finished or expired.
 SESSION_JOURNEYS = "townhall_journeys"
+# Each journey's cookie is this followed by its service's id (runner/session.py).
+JOURNEY_COOKIE_PREFIX = "townhall-journey-"
 # `?return=check-answers` on a page reached by a "Change" link: a valid answer goes back there.
 RETURN_PARAM = "return"
 RETURN_TO_CHECK_ANSWERS = "check-answers"

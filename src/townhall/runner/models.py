@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from django.db import models
 
-from townhall.core.crypto import EncryptedJSONField
+from townhall.core.crypto import EncryptedJSONField, secret_hash
 from townhall.core.models import BaseModel
 from townhall.patterns.models import PatternVersion
 from townhall.services.models import Service
@@ -63,7 +61,7 @@ class Journey(BaseModel):
     @staticmethod
     def hash_key(key: str) -> str:
         """The stored form of a journey key: 256 random bits, so no salt is needed."""
-        return hashlib.sha256(key.encode()).hexdigest()
+        return secret_hash(key)
 
     @property
     def is_finished(self) -> bool:
@@ -94,4 +92,4 @@ class SaveLink(BaseModel):
     @staticmethod
     def hash_token(token: str) -> str:
         """The stored form of a token. Tokens are 256 random bits: no salt needed."""
-        return hashlib.sha256(token.encode()).hexdigest()
+        return secret_hash(token)

@@ -24,7 +24,11 @@ from townhall.patterns.engine import CHECK_ANSWERS, Pattern, text_render
 from townhall.patterns.engine.schema_common import Localised
 from townhall.patterns.engine.values import Language, ParamValues
 from townhall.runner.actions import journey_expire, journey_is_idle, journey_touch
-from townhall.runner.constants import DEFAULT_IDLE_SECONDS, SESSION_JOURNEYS
+from townhall.runner.constants import (
+    DEFAULT_IDLE_SECONDS,
+    JOURNEY_COOKIE_PREFIX,
+    SESSION_JOURNEYS,
+)
 from townhall.runner.models import Journey
 from townhall.runner.page_cache import Slots
 from townhall.runner.queries import ServiceAccess, get_service_for_user, journey_get
@@ -41,12 +45,13 @@ def current_language() -> Language:
     return "cy" if translation.get_language() == "cy" else "en"
 
 
-JOURNEY_COOKIE_PREFIX = "townhall-journey-"
+def journey_cookie_name(*, service: Service, preview: bool) -> str:
+    """The name of the cookie that holds this browser's journey through `service`."""
+    return f"{JOURNEY_COOKIE_PREFIX}{service.pk.hex}{'-preview' if preview else ''}"
 
 
 def _cookie_name(access: ServiceAccess) -> str:
-    suffix = "-preview" if access.preview else ""
-    return f"{JOURNEY_COOKIE_PREFIX}{access.service.pk.hex}{suffix}"
+    return journey_cookie_name(service=access.service, preview=access.preview)
 
 
 def _legacy_session_key(access: ServiceAccess) -> str:

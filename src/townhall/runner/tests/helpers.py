@@ -11,6 +11,7 @@ from django.test import Client
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
+from townhall.runner import session
 from townhall.services.models import Service
 from townhall.services.tests.factories import POTHOLE_ANSWERS as POTHOLE_ANSWERS
 
@@ -21,7 +22,7 @@ def base_url(service: Service, *, language: str = "en") -> str:
 
 
 def journey_cookie_name(service: Service, *, preview: bool = False) -> str:
-    return f"townhall-journey-{service.pk.hex}" + ("-preview" if preview else "")
+    return session.journey_cookie_name(service=service, preview=preview)
 
 
 def journey_cookie(client: Client, service: Service, *, preview: bool = False) -> str:
